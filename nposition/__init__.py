@@ -1,0 +1,3 @@
+"""nposition: a negotiation position analyzer."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m nposition`."""
+
+from nposition.cli import main
+
+main()

@@ -1,0 +1,331 @@
+"""The full analysis of a case: acceptable sets, overlap, zone, conflicts and concessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from nposition import conflicts as dual
+from nposition.expr import members
+from nposition.model import Case, Rule
+from nposition.model import number as number
+from nposition.space import Space
+from nposition.utility import Valuation
+from nposition.zone import Box, IssueOverlap, acceptable, boxes, overlap
+
+SCHEMA_VERSION = 1
+DEFAULT_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    rule: str
+    text: str
+    who: str
+    date: str
+    where: str
+    quote: str
+    paraphrase: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "text": self.text,
+            "who": self.who,
+            "date": self.date,
+            "where": self.where,
+            "quote": self.quote,
+            "paraphrase": self.paraphrase,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneView:
+    """A set of packages: its size, its boxes and its first packages."""
+
+    size: int
+    boxes: tuple[dict[str, tuple[str, ...]], ...]
+    boxes_complete: bool
+    packages: tuple[dict[str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "boxes": [{k: list(v) for k, v in b.items()} for b in self.boxes],
+            "boxes_complete": self.boxes_complete,
+            "packages": [dict(p) for p in self.packages],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    rules: tuple[str, ...]
+    parties: tuple[str, ...]
+    issues: tuple[str, ...]
+    citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rules": list(self.rules),
+            "parties": list(self.parties),
+            "issues": list(self.issues),
+            "sources": [c.to_dict() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Concession:
+    drop: tuple[str, ...]
+    cost: float
+    parties: tuple[str, ...]
+    zone: ZoneView
+    best: dict[str, str] | None
+    best_utilities: dict[str, float] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "drop": list(self.drop),
+            "cost": number(self.cost),
+            "parties": list(self.parties),
+            "zone_size": self.zone.size,
+            "boxes": [{k: list(v) for k, v in b.items()} for b in self.zone.boxes],
+            "best_package": self.best,
+            "best_utilities": self.best_utilities,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PartySummary:
+    id: str
+    name: str
+    acceptable: int
+    red_lines: int
+    preferences: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "acceptable": self.acceptable,
+            "red_lines": self.red_lines,
+            "preferences": self.preferences,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IssueView:
+    id: str
+    title: str
+    acceptable: dict[str, tuple[str, ...]]
+    common: tuple[str, ...]
+    status: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "acceptable": {k: list(v) for k, v in self.acceptable.items()},
+            "common": list(self.common),
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    case: str
+    title: str
+    scenario: str | None
+    space_issues: tuple[tuple[str, tuple[str, ...]], ...]
+    space_size: int
+    parties: tuple[PartySummary, ...]
+    issues: tuple[IssueView, ...]
+    zone: ZoneView
+    conflicts: tuple[Conflict, ...]
+    concessions: tuple[Concession, ...]
+    complete: bool
+    verdict: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "case": self.case,
+            "scenario": self.scenario,
+            "verdict": self.verdict,
+            "space": {
+                "issues": [{"id": i, "options": list(o)} for i, o in self.space_issues],
+                "size": self.space_size,
+            },
+            "parties": [p.to_dict() for p in self.parties],
+            "issues": [i.to_dict() for i in self.issues],
+            "zone": self.zone.to_dict(),
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "concessions": [c.to_dict() for c in self.concessions],
+            "complete": self.complete,
+        }
+
+
+def analyze(
+    case: Case,
+    scenario: str | None = None,
+    *,
+    space: Space | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Analysis:
+    """Everything `nposition analyze` reports (bargaining aside) for one case."""
+    space = space or Space(case.issues)
+    sets = [acceptable(space, p) for p in case.parties]
+    zone_bits = space.full
+    for bits in sets:
+        zone_bits &= bits
+    red = list(case.red_lines)
+    found = dual.dualize([space.rule_bits(r) for r in red], space.full)
+    valuation = Valuation(space, case.parties) if found.corrections else None
+    found_conflicts = tuple(_conflict(case, [red[i] for i in dual.members(m)]) for m in found.conflicts)
+    concessions = sorted(
+        (_concession(case, space, valuation, red, m, limit) for m in found.corrections),
+        key=lambda c: (c.cost, len(c.drop), c.drop),
+    )
+    zone = view(case, space, zone_bits, limit)
+    overlaps = overlap(space, case, sets)
+    return Analysis(
+        case=case.id,
+        title=case.title,
+        scenario=scenario,
+        space_issues=tuple((i.id, tuple(i.option_ids())) for i in case.issues),
+        space_size=space.size,
+        parties=tuple(
+            PartySummary(p.id, p.name, bits.bit_count(), len(p.red_lines), len(p.preferences))
+            for p, bits in zip(case.parties, sets, strict=True)
+        ),
+        issues=tuple(_issue_view(case, o) for o in overlaps),
+        zone=zone,
+        conflicts=found_conflicts,
+        concessions=tuple(concessions),
+        complete=found.complete,
+        verdict=_verdict(case, zone, found_conflicts, concessions, overlaps),
+    )
+
+
+def view(case: Case, space: Space, bits: int, limit: int) -> ZoneView:
+    """A set of packages as sizes, boxes and the first `limit` packages."""
+    found, complete = boxes(space, bits)
+    return ZoneView(
+        size=bits.bit_count(),
+        boxes=tuple(box_dict(case, b) for b in found),
+        boxes_complete=complete,
+        packages=tuple(case.package_dict(space.package(i)) for i in space.indices(bits, limit)),
+    )
+
+
+def box_dict(case: Case, box: Box) -> dict[str, tuple[str, ...]]:
+    """A box as `{issue: options}`, naming only the issues it restricts."""
+    return {
+        issue.id: tuple(issue.options[o].id for o in sorted(allowed))
+        for issue, allowed in zip(case.issues, box, strict=True)
+        if len(allowed) < len(issue.options)
+    }
+
+
+def citation(rule: Rule) -> Citation:
+    s = rule.source
+    return Citation(rule.key, rule.text, s.who, s.date, s.where, s.quote, s.paraphrase)
+
+
+def rule_issues(case: Case, rules: list[Rule]) -> tuple[str, ...]:
+    """The issues a set of rules mentions, in case order."""
+    used: set[int] = set()
+    for rule in rules:
+        for node in (rule.require, rule.when):
+            if node is not None:
+                used.update(m.issue for m in members(node.node))
+    return tuple(case.issues[i].id for i in sorted(used))
+
+
+def _conflict(case: Case, rules: list[Rule]) -> Conflict:
+    rules = sorted(rules, key=lambda r: r.key)
+    return Conflict(
+        rules=tuple(r.key for r in rules),
+        parties=tuple(sorted({r.party for r in rules})),
+        issues=rule_issues(case, rules),
+        citations=tuple(citation(r) for r in rules),
+    )
+
+
+def _concession(
+    case: Case, space: Space, valuation: Valuation | None, red: list[Rule], mask: int, limit: int
+) -> Concession:
+    dropped = sorted((red[i] for i in dual.members(mask)), key=lambda r: r.key)
+    kept = [r for i, r in enumerate(red) if not mask >> i & 1]
+    bits = space.all_of(kept)
+    best = best_utilities = None
+    if valuation is not None:
+        index = best_package(valuation, bits)
+        if index is not None:
+            best = case.package_dict(space.package(index))
+            best_utilities = {
+                p.id: number(u) for p, u in zip(case.parties, valuation.of(index), strict=True)
+            }
+    return Concession(
+        drop=tuple(r.key for r in dropped),
+        cost=sum(r.cost for r in dropped),
+        parties=tuple(sorted({r.party for r in dropped})),
+        zone=view(case, space, bits, limit),
+        best=best,
+        best_utilities=best_utilities,
+    )
+
+
+def best_package(valuation: Valuation, bits: int) -> int | None:
+    """The package of `bits` with the highest total utility; ties go to the lowest index."""
+    values = valuation.values(bits)
+    if not len(values):
+        return None
+    totals = [sum(us) for us in zip(*values.by_party, strict=True)]
+    best = max(range(len(totals)), key=lambda k: (totals[k], -k))
+    return int(values.indices[best])
+
+
+def _issue_view(case: Case, o: IssueOverlap) -> IssueView:
+    issue = case.issues[o.issue]
+    ids = issue.option_ids()
+    return IssueView(
+        id=issue.id,
+        title=issue.title,
+        acceptable={
+            p.id: tuple(ids[i] for i in sorted(opts))
+            for p, opts in zip(case.parties, o.acceptable, strict=True)
+        },
+        common=tuple(ids[i] for i in sorted(o.common)),
+        status=o.status.value,
+    )
+
+
+def _verdict(
+    case: Case,
+    zone: ZoneView,
+    conflicts: tuple[Conflict, ...],
+    concessions: list[Concession],
+    overlaps: list[IssueOverlap],
+) -> str:
+    names = [p.name for p in case.parties]
+    who = "the red lines of " + (" and ".join(names) if len(names) <= 2 else "every party")
+    if zone.size:
+        verb = "package satisfies" if zone.size == 1 else "packages satisfy"
+        return f"{zone.size:,} {verb} {who} (the zone of agreement)."
+    clashing = [case.issues[o.issue].id for o in overlaps if o.status == "conflict"]
+    text = (
+        f"No package satisfies {who}; {len(conflicts)} "
+        f"conflict{'s' if len(conflicts) != 1 else ''}"
+    )
+    if clashing:
+        text += f", no common option on {', '.join(clashing)}"
+    else:
+        text += " although every issue has common options (the clash is across issues)"
+    if concessions:
+        c = concessions[0]
+        text += (
+            f". The cheapest concession is dropping {', '.join(c.drop)} "
+            f"(cost {number(c.cost)}), which opens {c.zone.size:,} package"
+            f"{'s' if c.zone.size != 1 else ''}."
+        )
+    return text + ("" if text.endswith(".") else ".")

@@ -1,0 +1,71 @@
+"""What every command shares: global state, the --format option, loading, and error handling."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from nposition.errors import LoadError, NPositionError
+from nposition.render import Format, Report, emit
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(slots=True)
+class State:
+    positions: Path | None = None
+    case: str = "kuril"
+    max_packages: int | None = None
+    debug: bool = False
+
+    def case_dir(self) -> Path:
+        from nposition.loader import find_case_dir
+
+        return find_case_dir(self.positions, self.case)
+
+
+STATE = State()
+
+FormatOption = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format: table (for people), json (for scripts) or markdown."),
+]
+
+
+def handle_errors(func: F) -> F:
+    """Run a command; bad input becomes a located message on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NPositionError as e:
+            if STATE.debug:
+                raise
+            fail(e)
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def fail(error: NPositionError) -> None:
+    """Print an error (every problem of a LoadError) to stderr and exit 2."""
+    if isinstance(error, LoadError):
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        count = len(error.errors)
+        print(f"error: {count} problem{'s' if count != 1 else ''} found; nothing was analyzed", file=sys.stderr)
+    else:
+        print(f"error: {error}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def output(report: Report, fmt: Format) -> None:
+    emit(report, fmt, sys.stdout)

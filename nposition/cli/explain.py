@@ -1,0 +1,32 @@
+"""`nposition explain KEY=OPTION ...`: every rule of every party, held or broken, for one package."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from nposition.cli.common import STATE, FormatOption, handle_errors, output
+from nposition.render import Format
+
+
+def register(app: typer.Typer) -> None:
+    app.command("explain")(handle_errors(explain))
+
+
+def explain(
+    assignments: Annotated[
+        list[str] | None,
+        typer.Argument(help="ISSUE=OPTION pairs; issues left out are explained over all their options.", show_default=False),
+    ] = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Check a package (full or partial) against every rule of every party, with sources."""
+    from nposition.explain import explain as run
+    from nposition.explain import parse_package
+    from nposition.loader import load_case
+    from nposition.space import Space
+
+    case = load_case(STATE.case_dir())
+    fixed = parse_package(case, assignments or [])
+    output(run(case, fixed, space=Space(case.issues, STATE.max_packages)), fmt)

@@ -1,0 +1,24 @@
+"""`nposition schema KIND`: a JSON Schema for case, party, scenario or checks files, for editors."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from nposition.cli.common import handle_errors
+from nposition.schema import Kind
+
+
+def register(app: typer.Typer) -> None:
+    app.command("schema")(handle_errors(schema))
+
+
+def schema(
+    kind: Annotated[Kind, typer.Argument(help="Which file the schema describes.")],
+) -> None:
+    """Print a JSON Schema for one kind of position file (point your YAML editor at it)."""
+    from nposition.schema import schema_for
+
+    print(json.dumps(schema_for(kind), indent=2))

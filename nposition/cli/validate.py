@@ -1,0 +1,27 @@
+"""`nposition validate`: load and lint every file of the case, reporting all problems at once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from nposition.cli.common import STATE, FormatOption, handle_errors, output
+from nposition.render import Format
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(handle_errors(validate))
+
+
+def validate(
+    fmt: FormatOption = Format.TABLE,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 2).")] = False,
+) -> None:
+    """Check every file of the case (syntax, names, sources, contradictions); exit 2 on errors."""
+    from nposition.lint import validate as run
+
+    report = run(STATE.case_dir(), STATE.max_packages)
+    output(report, fmt)
+    if report.errors or (strict and report.warnings):
+        raise typer.Exit(2)

@@ -1,0 +1,71 @@
+"""Errors raised by nposition; the CLI catches `NPositionError` once and exits 2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in an input file; line and column are 1-based, 0 when unknown."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+    def shifted(self, columns: int) -> Location:
+        """The same line, `columns` characters further right."""
+        return Location(self.path, self.line, self.column + columns)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located finding of validation: an error or a warning."""
+
+    location: Location
+    severity: Severity
+    message: str
+    detail: str = ""  # e.g. the expression with a caret under the offending character
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity is Severity.WARNING else ""
+        text = f"{self.location}: {prefix}{self.message}"
+        return f"{text}\n{self.detail}" if self.detail else text
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.location.path, self.location.line, self.location.column, self.message)
+
+
+class NPositionError(Exception):
+    """Base of every error nposition reports to a user."""
+
+
+class LoadError(NPositionError):
+    """A case, scenario or expectation file could not be loaded; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems if p.severity is Severity.ERROR))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+class UsageError(NPositionError):
+    """A command was given arguments that do not fit the case (unknown party, bad KEY=OPTION...)."""
+
+
+class SpaceTooLargeError(NPositionError):
+    """The outcome space exceeds the configured limit."""

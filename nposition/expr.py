@@ -1,0 +1,397 @@
+"""The rule expression language: tokenizer, recursive-descent parser and name resolution.
+
+Grammar (precedence `not` > `and` > `or` > `->`, `->` right-associative)::
+
+    expr   := expr 'or' expr | expr 'and' expr | 'not' expr | expr '->' expr | '(' expr ')'
+            | test | 'true' | 'false'
+    test   := ISSUE ('==' | '!=') OPTION
+            | ISSUE ('in' | 'not in') '[' OPTION (',' OPTION)* ']'
+            | ISSUE ('<' | '<=' | '>' | '>=') OPTION      # ordered issues only
+
+Parsing gives a syntax tree that keeps character offsets; `resolve` checks the names against the
+case's issues and turns every test into a `Member` (an issue and the set of option indices that
+satisfy it), the only form the engine evaluates.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nposition.model import Issue
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
+NAME_RE = re.compile(r"[A-Za-z0-9_]+\Z")
+_TOKEN_RE = re.compile(r"\s*(?:(?P<name>[A-Za-z0-9_]+)|(?P<op>==|!=|<=|>=|->|[<>()\[\],]))")
+_COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
+
+
+class ExprError(Exception):
+    """A problem inside one expression, at character offsets [start, end)."""
+
+    def __init__(self, message: str, start: int, end: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.start = start
+        self.end = max(end if end is not None else start + 1, start + 1)
+
+
+def caret(text: str, start: int, end: int) -> str:
+    """The expression with carets under characters [start, end), indented for a report."""
+    line = text.replace("\n", " ")
+    width = max(1, min(end, len(line) + 1) - start)
+    return f"    {line}\n    {' ' * start}{'^' * width}"
+
+
+# --- syntax tree -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Test:
+    issue: str
+    op: str  # one of _COMPARISONS, 'in' or 'not in'
+    options: tuple[str, ...]
+    issue_start: int
+    option_starts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    arg: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Implies:
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A resolved test: the package's option on `issue` is one of `allowed` (indices)."""
+
+    issue: int
+    allowed: frozenset[int]
+
+
+Node = Const | Test | Not | And | Or | Implies | Member
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # 'name', 'op' or 'end'
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + max(len(self.text), 1)
+
+    def describe(self) -> str:
+        return "the end of the expression" if self.kind == "end" else f"'{self.text}'"
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            tokens.append(_Token("end", "", pos))
+            return tokens
+        m = _TOKEN_RE.match(text, pos)
+        if m is None:
+            raise ExprError(f"unexpected character {text[pos]!r}", pos)
+        kind = "name" if m.group("name") else "op"
+        value = m.group(kind)
+        tokens.append(_Token(kind, value, m.start(kind)))
+        pos = m.end()
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokenize(text)
+        self.pos = 0
+
+    @property
+    def tok(self) -> _Token:
+        return self.tokens[self.pos]
+
+    def _at(self, *values: str) -> bool:
+        return self.tok.kind != "end" and self.tok.text in values
+
+    def _take(self) -> _Token:
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise ExprError("empty expression", 0)
+        node = self._implies()
+        if self.tok.kind != "end":
+            raise ExprError(
+                f"unexpected {self.tok.describe()} after a complete expression",
+                self.tok.start,
+                self.tok.end,
+            )
+        return node
+
+    def _implies(self) -> Node:
+        left = self._or()
+        if self._at("->"):
+            self._take()
+            return Implies(left, self._implies())
+        return left
+
+    def _or(self) -> Node:
+        args = [self._and()]
+        while self._at("or"):
+            self._take()
+            args.append(self._and())
+        return args[0] if len(args) == 1 else Or(tuple(args))
+
+    def _and(self) -> Node:
+        args = [self._not()]
+        while self._at("and"):
+            self._take()
+            args.append(self._not())
+        return args[0] if len(args) == 1 else And(tuple(args))
+
+    def _not(self) -> Node:
+        if self._at("not"):
+            self._take()
+            return Not(self._not())
+        return self._atom()
+
+    def _atom(self) -> Node:
+        tok = self.tok
+        if self._at("("):
+            self._take()
+            node = self._implies()
+            if not self._at(")"):
+                raise ExprError(
+                    f"expected ')' to close the '(' at character {tok.start + 1}, "
+                    f"found {self.tok.describe()}",
+                    self.tok.start,
+                    self.tok.end,
+                )
+            self._take()
+            return node
+        if self._at("true", "false"):
+            self._take()
+            return Const(tok.text == "true")
+        if tok.kind == "name" and tok.text not in KEYWORDS:
+            return self._test()
+        raise ExprError(
+            f"expected an issue name, 'not', 'true', 'false' or '(', found {tok.describe()}",
+            tok.start,
+            tok.end,
+        )
+
+    def _test(self) -> Node:
+        issue = self._take()
+        tok = self.tok
+        if self._at(*_COMPARISONS):
+            self._take()
+            option = self._option(f"after '{tok.text}'")
+            return Test(issue.text, tok.text, (option.text,), issue.start, (option.start,))
+        if self._at("in"):
+            self._take()
+            return self._option_list(issue, "in")
+        if self._at("not") and self._peek_is("in"):
+            self.pos += 2
+            return self._option_list(issue, "not in")
+        raise ExprError(
+            f"expected '==', '!=', 'in', 'not in', '<', '<=', '>' or '>=' after issue "
+            f"'{issue.text}', found {tok.describe()}",
+            tok.start,
+            tok.end,
+        )
+
+    def _peek_is(self, value: str) -> bool:
+        nxt = self.tokens[self.pos + 1]
+        return nxt.kind != "end" and nxt.text == value
+
+    def _option(self, where: str) -> _Token:
+        tok = self.tok
+        if tok.kind != "name" or tok.text in KEYWORDS:
+            raise ExprError(f"expected an option name {where}, found {tok.describe()}", tok.start, tok.end)
+        return self._take()
+
+    def _option_list(self, issue: _Token, op: str) -> Node:
+        if not self._at("["):
+            raise ExprError(
+                f"expected '[' to start the option list after '{op}', found {self.tok.describe()}",
+                self.tok.start,
+                self.tok.end,
+            )
+        self._take()
+        options = [self._option("in the list")]
+        while self._at(","):
+            self._take()
+            options.append(self._option("after ','"))
+        if not self._at("]"):
+            raise ExprError(
+                f"expected ',' or ']' in the option list, found {self.tok.describe()}",
+                self.tok.start,
+                self.tok.end,
+            )
+        self._take()
+        return Test(
+            issue.text,
+            op,
+            tuple(o.text for o in options),
+            issue.start,
+            tuple(o.start for o in options),
+        )
+
+
+def parse(text: str) -> Node:
+    """Parse an expression into its syntax tree; raise `ExprError` at the offending character."""
+    return _Parser(text).parse()
+
+
+# --- resolution ------------------------------------------------------------------------------
+
+
+def suggest(name: str, known: Sequence[str]) -> str:
+    """`did you mean 'x'?` text for a misspelt name, or the list of known names."""
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"known: {shown}"
+
+
+def resolve(node: Node, issues: Sequence[Issue]) -> tuple[Node, list[ExprError]]:
+    """Check names against `issues` and replace tests by `Member`s; collect every name error."""
+    by_id = {issue.id: i for i, issue in enumerate(issues)}
+    errors: list[ExprError] = []
+
+    def go(n: Node) -> Node:
+        match n:
+            case Test():
+                return _resolve_test(n, issues, by_id, errors)
+            case Not(arg):
+                return Not(go(arg))
+            case And(args):
+                return And(tuple(go(a) for a in args))
+            case Or(args):
+                return Or(tuple(go(a) for a in args))
+            case Implies(left, right):
+                return Implies(go(left), go(right))
+        return n
+
+    return go(node), errors
+
+
+def _resolve_test(
+    test: Test, issues: Sequence[Issue], by_id: dict[str, int], errors: list[ExprError]
+) -> Node:
+    index = by_id.get(test.issue)
+    if index is None:
+        errors.append(
+            ExprError(
+                f"unknown issue '{test.issue}' ({suggest(test.issue, list(by_id))})",
+                test.issue_start,
+                test.issue_start + len(test.issue),
+            )
+        )
+        return Const(True)
+    issue = issues[index]
+    option_ids = [o.id for o in issue.options]
+    positions: list[int] = []
+    for name, start in zip(test.options, test.option_starts, strict=True):
+        if name in option_ids:
+            positions.append(option_ids.index(name))
+        else:
+            errors.append(
+                ExprError(
+                    f"unknown option '{name}' for issue '{issue.id}' ({suggest(name, option_ids)})",
+                    start,
+                    start + len(name),
+                )
+            )
+    if len(positions) != len(test.options):
+        return Const(True)
+    every = frozenset(range(len(option_ids)))
+    if test.op in ("<", "<=", ">", ">=") and not issue.ordered:
+        errors.append(
+            ExprError(
+                f"'{test.op}' needs an ordered issue, and '{issue.id}' is not "
+                "(add `ordered: true` to it, or use '==', '!=', 'in')",
+                test.issue_start,
+                test.option_starts[0] + len(test.options[0]),
+            )
+        )
+        return Const(True)
+    pivot = positions[0]
+    allowed = {
+        "==": frozenset({pivot}),
+        "!=": every - {pivot},
+        "<": frozenset(range(pivot)),
+        "<=": frozenset(range(pivot + 1)),
+        ">": frozenset(range(pivot + 1, len(option_ids))),
+        ">=": frozenset(range(pivot, len(option_ids))),
+        "in": frozenset(positions),
+        "not in": every - set(positions),
+    }[test.op]
+    return Member(index, allowed)
+
+
+# --- evaluation helpers ----------------------------------------------------------------------
+
+
+def holds(node: Node, package: Sequence[int]) -> bool:
+    """Evaluate a resolved expression on one package (a tuple of option indices)."""
+    match node:
+        case Member(issue, allowed):
+            return package[issue] in allowed
+        case Const(value):
+            return value
+        case Not(arg):
+            return not holds(arg, package)
+        case And(args):
+            return all(holds(a, package) for a in args)
+        case Or(args):
+            return any(holds(a, package) for a in args)
+        case Implies(left, right):
+            return not holds(left, package) or holds(right, package)
+    raise TypeError(f"unresolved expression node {node!r}")
+
+
+def members(node: Node) -> Iterator[Member]:
+    """Every resolved test in an expression."""
+    match node:
+        case Member():
+            yield node
+        case Not(arg):
+            yield from members(arg)
+        case And(args) | Or(args):
+            for a in args:
+                yield from members(a)
+        case Implies(left, right):
+            yield from members(left)
+            yield from members(right)

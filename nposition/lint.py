@@ -1,0 +1,107 @@
+"""Semantic checks of a loaded case: self-contradicting parties, rules that never bite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nposition.conflicts import members, shrink
+from nposition.errors import Location, Problem, Severity, SpaceTooLargeError
+from nposition.loader import read_case
+from nposition.model import Case, RuleKind
+from nposition.space import Space
+
+MAX_QUOTE_WORDS = 40
+
+
+def lint(case: Case, space: Space) -> list[Problem]:
+    """Every semantic problem of a case: errors for contradictions, warnings for dead rules."""
+    problems = [p for party in case.parties for p in _party_problems(case, space, party.id)]
+    for rule in case.rules:
+        what = f"rule '{rule.id}' of {rule.party}"
+        if rule.when is not None and not space.applies_bits(rule):
+            problems.append(
+                Problem(rule.when.location, Severity.WARNING, f"{what} never applies: no package satisfies its 'when'")
+            )
+        elif space.rule_bits(rule) == space.full:
+            problems.append(
+                Problem(rule.location, Severity.WARNING, f"{what} always holds: every package satisfies it")
+            )
+        elif rule.kind is RuleKind.PREFERENCE and not space.rule_bits(rule):
+            problems.append(
+                Problem(rule.location, Severity.WARNING, f"{what} can never be satisfied by any package")
+            )
+        if len(rule.source.quote.split()) > MAX_QUOTE_WORDS and not rule.source.paraphrase:
+            problems.append(
+                Problem(
+                    rule.location,
+                    Severity.WARNING,
+                    f"{what}: the quote has {len(rule.source.quote.split())} words; "
+                    f"quote briefly (at most {MAX_QUOTE_WORDS}) or paraphrase",
+                )
+            )
+    return problems
+
+
+def _party_problems(case: Case, space: Space, party_id: str) -> list[Problem]:
+    party = case.party(party_id)
+    red = party.red_lines
+    bits = [space.rule_bits(r) for r in red]
+    if space.all_of(red):
+        return []
+    clash = [red[i] for i in members(shrink(bits, space.full, (1 << len(red)) - 1))]
+    names = ", ".join(f"'{r.id}'" for r in clash)
+    return [
+        Problem(
+            clash[0].location,
+            Severity.ERROR,
+            f"party '{party.id}' contradicts itself: no package satisfies its red lines {names} together",
+        )
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """The outcome of `nposition validate`: the case (when it loaded) and every problem."""
+
+    case: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "ok": self.errors == 0,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [
+                {
+                    "file": p.location.path,
+                    "line": p.location.line,
+                    "column": p.location.column,
+                    "severity": p.severity.value,
+                    "message": p.message,
+                    "detail": p.detail,
+                }
+                for p in self.problems
+            ],
+        }
+
+
+def validate(case_dir: Path, limit: int | None = None) -> Validation:
+    """Load a case and lint it; every problem of every file, sorted by place."""
+    case, problems = read_case(case_dir)
+    if case is not None:
+        try:
+            problems += lint(case, Space(case.issues, limit))
+        except SpaceTooLargeError as e:
+            problems.append(Problem(Location(str(case_dir / "case.yaml")), Severity.ERROR, str(e)))
+    return Validation(case_dir.name, tuple(sorted(problems, key=Problem.sort_key)))

@@ -1,0 +1,279 @@
+"""Reports laid out as headings, paragraphs and tables, drawn by both the table and markdown formats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nposition.analysis import Analysis, ZoneView, number
+from nposition.explain import Explanation
+from nposition.lint import Validation
+from nposition.show import IssuesView, PartyView
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    tone: str = ""  # "", "good", "bad", "warn" or "dim"
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    text: str
+    tone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+Block = Heading | Para | Table
+
+
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str | Cell]]) -> Table:
+    return Table(
+        title,
+        tuple(columns),
+        tuple(tuple(c if isinstance(c, Cell) else Cell(c) for c in row) for row in rows),
+    )
+
+
+def blocks(report: Any) -> list[Block]:
+    """The layout of any report nposition prints."""
+    for kind, view in _VIEWS:
+        if isinstance(report, kind):
+            return view(report)
+    raise TypeError(f"no layout for {type(report).__name__}")
+
+
+STATUS_TONE = {
+    "agreed": "good",
+    "overlap": "warn",
+    "conflict": "bad",
+    "held": "good",
+    "broken": "bad",
+    "depends": "warn",
+    "n/a": "dim",
+    "error": "bad",
+    "warning": "warn",
+}
+
+
+def tone(text: str) -> Cell:
+    return Cell(text, STATUS_TONE.get(text, ""))
+
+
+def _validation(v: Validation) -> list[Block]:
+    out: list[Block] = []
+    if v.problems:
+        out.append(
+            table(
+                f"Problems in case '{v.case}'",
+                ("where", "severity", "message"),
+                (
+                    (str(p.location), tone(p.severity.value), p.message + (f"\n{p.detail}" if p.detail else ""))
+                    for p in v.problems
+                ),
+            )
+        )
+    summary = f"{v.errors} error{'s' if v.errors != 1 else ''}, {v.warnings} warning{'s' if v.warnings != 1 else ''}"
+    out.append(Para(f"case '{v.case}': {'invalid' if v.errors else 'valid'} ({summary})", "bad" if v.errors else "good"))
+    return out
+
+
+def _issues(view: IssuesView) -> list[Block]:
+    case = view.case
+    out: list[Block] = [Heading(f"{case.title} ({case.id})")]
+    if case.description:
+        out.append(Para(case.description))
+    rows = []
+    for issue in case.issues:
+        for k, option in enumerate(issue.options):
+            first = k == 0
+            rows.append(
+                (
+                    issue.id if first else "",
+                    ("ordered" if issue.ordered else "unordered") if first else "",
+                    Cell(option.id, "good"),
+                    option.label,
+                )
+            )
+    size = 1
+    for issue in case.issues:
+        size *= len(issue.options)
+    out.append(table(f"Issues ({len(case.issues)}; {size:,} packages)", ("issue", "kind", "option", "label"), rows))
+    out.append(
+        table(
+            "Parties",
+            ("party", "name", "as of", "red lines", "preferences"),
+            ((p.id, p.name, p.as_of, str(len(p.red_lines)), str(len(p.preferences))) for p in case.parties),
+        )
+    )
+    if case.documents:
+        out.append(table("Documents", ("id", "date", "title"), ((d.id, d.date, d.title) for d in case.documents)))
+    return out
+
+
+def _party(view: PartyView) -> list[Block]:
+    p = view.party
+    rows = []
+    for r in p.rules:
+        strength = f"cost {number(r.cost)}" if r.kind.value == "red_line" else f"weight {number(r.weight)}"
+        rule_expr = (f"when {r.when.text}\n" if r.when else "") + r.require.text
+        quote = f"\u201c{r.source.quote}\u201d" if not r.source.paraphrase else f"(paraphrase) {r.source.quote}"
+        rows.append(
+            (
+                Cell(r.id, "bad" if r.kind.value == "red_line" else "good"),
+                f"{r.kind.value.replace('_', ' ')}\n{strength}",
+                f"{r.text}\n{rule_expr}" if r.text else rule_expr,
+                f"{r.source.cite()}\n{quote}",
+            )
+        )
+    title = f"{p.name} ({p.id})" + (f", as of {p.as_of}" if p.as_of else "")
+    return [table(title, ("rule", "kind", "rule and expression", "source"), rows)]
+
+
+def _zone_blocks(title: str, zone: ZoneView) -> list[Block]:
+    out: list[Block] = []
+    if zone.boxes:
+        note = "" if zone.boxes_complete else " (first boxes only)"
+        out.append(
+            table(
+                f"{title}: {plural(zone.size, 'package')} as {len(zone.boxes)} box{'es' if len(zone.boxes) != 1 else ''}{note}",
+                ("box", "restricted issues (others free)"),
+                ((str(k + 1), _box_text(b) or "any package") for k, b in enumerate(zone.boxes)),
+            )
+        )
+    if zone.packages:
+        columns = tuple(zone.packages[0])
+        shown = f"first {len(zone.packages)} of {zone.size:,}" if zone.size > len(zone.packages) else f"all {zone.size:,}"
+        out.append(table(f"{title}: packages ({shown})", columns, (tuple(p.values()) for p in zone.packages)))
+    return out
+
+
+def _box_text(box: dict[str, tuple[str, ...]]) -> str:
+    return "\n".join(f"{issue} in {', '.join(opts)}" if len(opts) > 1 else f"{issue} = {opts[0]}" for issue, opts in box.items())
+
+
+def _analysis(a: Analysis) -> list[Block]:
+    head = f"{a.title} ({a.case})" + (f", scenario {a.scenario}" if a.scenario else "")
+    out: list[Block] = [Heading(head), Para(a.verdict, "good" if a.zone.size else "bad")]
+    if not a.complete:
+        out.append(Para("Enumeration stopped at its limit: conflicts and concessions are partial.", "warn"))
+    party_ids = [p.id for p in a.parties]
+    out.append(
+        table(
+            f"Parties ({a.space_size:,} packages in all)",
+            ("party", "name", "red lines", "preferences", "acceptable packages"),
+            ((p.id, p.name, str(p.red_lines), str(p.preferences), f"{p.acceptable:,}") for p in a.parties),
+        )
+    )
+    out.append(
+        table(
+            "Per-issue overlap",
+            ("issue", *party_ids, "common", "status"),
+            (
+                (i.id, *(", ".join(i.acceptable[p]) or "-" for p in party_ids), ", ".join(i.common) or "-", tone(i.status))
+                for i in a.issues
+            ),
+        )
+    )
+    if a.conflicts:
+        out.append(
+            table(
+                f"Conflicts ({len(a.conflicts)}): red lines no package satisfies together",
+                ("#", "rules", "issues", "who said it, when"),
+                (
+                    (
+                        str(k + 1),
+                        Cell("\n".join(c.rules), "bad"),
+                        "\n".join(c.issues),
+                        "\n".join(f"{s.rule}: {s.who}, {s.date}" for s in c.citations),
+                    )
+                    for k, c in enumerate(a.conflicts)
+                ),
+            )
+        )
+    if a.concessions:
+        out.append(
+            table(
+                f"Concessions ({len(a.concessions)}): minimal sets of red lines whose removal opens a zone",
+                ("#", "drop", "cost", "opens", "best package in it"),
+                (
+                    (
+                        str(k + 1),
+                        "\n".join(c.drop),
+                        str(number(c.cost)),
+                        f"{c.zone.size:,}",
+                        "\n".join(f"{i}={o}" for i, o in (c.best or {}).items()),
+                    )
+                    for k, c in enumerate(a.concessions)
+                ),
+            )
+        )
+    out.extend(_zone_blocks("Zone of agreement", a.zone))
+    return out
+
+
+def _explanation(e: Explanation) -> list[Block]:
+    given = ", ".join(f"{k}={v}" for k, v in e.package.items()) or "(no issue fixed)"
+    out: list[Block] = [Heading(f"Package: {given}")]
+    if e.free:
+        out.append(
+            Para(
+                f"Partial package: {len(e.free)} issue(s) open ({', '.join(e.free)}), {e.completions:,} completions; "
+                f"{e.accepted_by_all:,} of them satisfy every party's red lines."
+            )
+        )
+    else:
+        verdict = "satisfies every party's red lines" if e.accepted_by_all else "breaks at least one red line"
+        out.append(Para(f"This package {verdict}.", "good" if e.accepted_by_all else "bad"))
+    for p in e.parties:
+        if e.free:
+            title = f"{p.name} ({p.id}): accepts {p.accepted:,} of {e.completions:,} completions"
+        else:
+            ok = "accepts" if p.accepted else "rejects"
+            util = f", utility {p.utility:.3f}" if p.utility is not None else ""
+            title = f"{p.name} ({p.id}): {ok}{util}"
+        columns = ("rule", "kind", "status", *(("broken in",) if e.free else ()), "expression", "source")
+        out.append(
+            table(
+                title,
+                columns,
+                (
+                    (
+                        c.rule.id,
+                        c.rule.kind.value.replace("_", " "),
+                        tone(c.status),
+                        *((f"{c.broken_in:,}",) if e.free else ()),
+                        (f"when {c.rule.when.text}: " if c.rule.when else "") + c.rule.require.text,
+                        c.rule.source.cite(),
+                    )
+                    for c in p.checks
+                ),
+            )
+        )
+    return out
+
+
+_VIEWS: tuple[tuple[type, Callable[[Any], list[Block]]], ...] = (
+    (Validation, _validation),
+    (IssuesView, _issues),
+    (PartyView, _party),
+    (Analysis, _analysis),
+    (Explanation, _explanation),
+)
+
+
+def plural(n: int, word: str) -> str:
+    """`1 package`, `2,000 packages`."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,40 @@
+"""Markdown reports, fit for a pull-request comment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from nposition.render.doc import Cell, Heading, Para, Table, blocks
+
+if TYPE_CHECKING:
+    from nposition.render import Report
+
+
+def write(report: Report, out: TextIO) -> None:
+    out.write(dumps(report))
+
+
+def dumps(report: Report) -> str:
+    parts: list[str] = []
+    for block in blocks(report):
+        if isinstance(block, Heading):
+            parts.append(f"## {block.text}")
+        elif isinstance(block, Para):
+            parts.append(f"**{block.text}**" if block.tone == "bad" else block.text)
+        elif isinstance(block, Table):
+            parts.append(_table(block))
+    return "\n\n".join(parts) + "\n"
+
+
+def _table(block: Table) -> str:
+    lines = [f"### {block.title}", ""]
+    lines.append("| " + " | ".join(block.columns) + " |")
+    lines.append("|" + "---|" * len(block.columns))
+    for row in block.rows:
+        lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    return "\n".join(lines)
+
+
+def _cell(cell: Cell) -> str:
+    text = cell.text.replace("|", "\\|").replace("\n", "<br>")
+    return f"**{text}**" if cell.tone == "bad" and text else text

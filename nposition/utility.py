@@ -1,0 +1,106 @@
+"""Each party's utility of a package: the weights of the preferences it satisfies, scaled to [0, 1].
+
+A party's utility is the sum of the weights of its preferences that a package satisfies, divided
+by the largest such sum over the whole space, so the party's best package scores 1. A party with
+no preferences is indifferent: every package scores 1.
+
+Small spaces are summed in plain Python (no numpy import, so the CLI starts fast); from
+`NUMPY_FROM` packages on, numpy (imported lazily) sums unpacked bitsets. Both produce the same
+numbers in the same order of additions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nposition.model import Party
+from nposition.space import Space
+
+NUMPY_FROM = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class Values:
+    """Utilities of some packages: `indices[k]` has utility `by_party[p][k]` for party p."""
+
+    indices: Sequence[int]
+    by_party: tuple[Sequence[float], ...]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
+class Valuation:
+    """The parties' scaled utilities over one space."""
+
+    def __init__(self, space: Space, parties: Sequence[Party]) -> None:
+        self.space = space
+        self.parties = tuple(parties)
+        self._raw = [self._raw_sums(p) for p in self.parties]
+        self.scale = tuple(_max(raw) for raw in self._raw)
+
+    def _raw_sums(self, party: Party) -> Any:
+        terms = [(self.space.rule_bits(r), r.weight) for r in party.preferences]
+        n = self.space.size
+        if n >= NUMPY_FROM:
+            import numpy as np
+
+            sums = np.zeros(n, dtype=np.float64)
+            for bits, weight in terms:
+                sums += weight * unpack(bits, n)
+            return sums
+        out = [0.0] * n
+        for bits, weight in terms:
+            for i in self.space.indices(bits):
+                out[i] += weight
+        return out
+
+    def values(self, candidates: int, limit: int | None = None) -> Values:
+        """The utilities of the packages in `candidates` (the first `limit`), in index order."""
+        if self.space.size >= NUMPY_FROM:
+            import numpy as np
+
+            idx = np.flatnonzero(unpack(candidates, self.space.size))
+            if limit is not None:
+                idx = idx[:limit]
+            return Values(
+                idx,
+                tuple(
+                    _scaled(raw[idx], scale) for raw, scale in zip(self._raw, self.scale, strict=True)
+                ),
+            )
+        indices = list(self.space.indices(candidates, limit))
+        return Values(
+            indices,
+            tuple(
+                [raw[i] / scale if scale else 1.0 for i in indices]
+                for raw, scale in zip(self._raw, self.scale, strict=True)
+            ),
+        )
+
+    def of(self, index: int) -> tuple[float, ...]:
+        """Every party's utility of one package."""
+        return tuple(
+            float(raw[index]) / scale if scale else 1.0
+            for raw, scale in zip(self._raw, self.scale, strict=True)
+        )
+
+
+def unpack(bits: int, n: int) -> Any:
+    """A bitset as a numpy boolean array of length n."""
+    import numpy as np
+
+    data = np.frombuffer(bits.to_bytes((n + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(data, count=n, bitorder="little").view(np.bool_)
+
+
+def _max(raw: Any) -> float:
+    return float(max(raw)) if len(raw) else 0.0
+
+
+def _scaled(raw: Any, scale: float) -> Any:
+    import numpy as np
+
+    return raw / scale if scale else np.ones(len(raw))

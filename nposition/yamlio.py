@@ -1,0 +1,189 @@
+"""Reading YAML safely, keeping node positions so every problem can be located.
+
+Only the loaders (`loader`, `scenario`, `checks`) use this module. Files are composed into nodes
+(no Python objects are constructed from tags), aliases are refused, and oversized files are
+refused before parsing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from nposition.errors import Location, Problem, Severity
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+
+
+class Reader:
+    """Reads the nodes of one file and collects located problems instead of raising."""
+
+    def __init__(self, path: Path | str, problems: list[Problem], display: str | None = None):
+        self.path = Path(path)
+        self.display = display or str(path)
+        self.problems = problems
+
+    # --- problems ---------------------------------------------------------------------------
+    def loc(self, node: yaml.Node | None) -> Location:
+        if node is None:
+            return Location(self.display)
+        mark = node.start_mark
+        return Location(self.display, mark.line + 1, mark.column + 1)
+
+    def error(self, node: yaml.Node | None, message: str, detail: str = "") -> None:
+        self.problems.append(Problem(self.loc(node), Severity.ERROR, message, detail))
+
+    def warning(self, node: yaml.Node | None, message: str, detail: str = "") -> None:
+        self.problems.append(Problem(self.loc(node), Severity.WARNING, message, detail))
+
+    # --- the file ---------------------------------------------------------------------------
+    def load(self) -> yaml.Node | None:
+        """The file's root node, or None (with a problem recorded) when it cannot be read."""
+        try:
+            size = self.path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.error(None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+                return None
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            self.error(None, f"not UTF-8 text ({e.reason} at byte {e.start})")
+            return None
+        except OSError as e:
+            self.error(None, f"cannot read file: {e.strerror or e}")
+            return None
+        try:
+            root: yaml.Node | None = yaml.compose(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            where = Location(self.display, mark.line + 1, mark.column + 1) if mark else self.loc(None)
+            what = " ".join(str(x) for x in (e.context, e.problem) if x)
+            self.problems.append(Problem(where, Severity.ERROR, f"invalid YAML: {what}"))
+            return None
+        except yaml.YAMLError as e:
+            self.error(None, f"invalid YAML: {e}")
+            return None
+        if root is None:
+            self.error(None, "file is empty")
+            return None
+        shared = _first_shared_node(root)
+        if shared is not None:
+            self.error(shared, "YAML anchors and aliases are not supported in position files")
+            return None
+        return root
+
+    # --- typed access -----------------------------------------------------------------------
+    def mapping(
+        self,
+        node: yaml.Node,
+        what: str,
+        required: tuple[str, ...] = (),
+        optional: tuple[str, ...] = (),
+    ) -> dict[str, yaml.Node] | None:
+        """The keys of a mapping node; unknown, duplicate and missing keys are problems."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping, not {describe(node)}")
+            return None
+        known = required + optional
+        out: dict[str, yaml.Node] = {}
+        for key_node, value in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.error(key_node, f"{what}: keys must be plain names")
+                continue
+            if key in out:
+                self.error(key_node, f"{what}: duplicate key '{key}'")
+                continue
+            if key not in known:
+                hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                tail = f"did you mean '{hint[0]}'?" if hint else "known: " + ", ".join(known)
+                self.error(key_node, f"{what}: unknown key '{key}' ({tail})")
+                continue
+            out[key] = value
+        for key in required:
+            if key not in out:
+                self.error(node, f"{what}: missing required key '{key}'")
+        return out
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list, not {describe(node)}")
+            return []
+        return list(node.value)
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        """A scalar as text (numbers and dates are taken as written)."""
+        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+            self.error(node, f"{what} must be text, not {describe(node)}")
+            return None
+        return str(node.value).strip()
+
+    def number(self, node: yaml.Node, what: str) -> float | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT):
+            try:
+                value = float(str(node.value).replace("_", ""))
+            except ValueError:
+                value = float(int(str(node.value).replace("_", ""), 0))
+            if value == value and abs(value) != float("inf"):  # finite
+                return value
+        self.error(node, f"{what} must be a finite number, not {describe(node)}")
+        return None
+
+    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
+            return str(node.value).lower() in ("true", "yes", "on")
+        self.error(node, f"{what} must be true or false, not {describe(node)}")
+        return None
+
+
+def expression_start(reader: Reader, node: yaml.Node) -> Location:
+    """Where the first character of a scalar's text sits in the file (best effort for blocks)."""
+    loc = reader.loc(node)
+    style = getattr(node, "style", None)
+    if style in ("'", '"'):
+        return loc.shifted(1)
+    return loc
+
+
+def describe(node: yaml.Node) -> str:
+    """A short description of a node for error messages."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "empty"
+    if node.tag == _STR:
+        return f"'{node.value}'"
+    return f"{node.value}"
+
+
+def _first_shared_node(root: yaml.Node) -> yaml.Node | None:
+    """The first node reached twice (an alias), without ever expanding aliases."""
+    seen: set[int] = set()
+    for node in _walk(root):
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+    return None
+
+
+def _walk(root: yaml.Node) -> Iterator[yaml.Node]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in reversed(node.value):
+                stack.extend((v, k))
