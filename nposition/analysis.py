@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nposition import conflicts as dual
 from nposition.expr import members
@@ -12,6 +12,9 @@ from nposition.model import number as number
 from nposition.space import Space
 from nposition.utility import Valuation
 from nposition.zone import Box, IssueOverlap, acceptable, boxes, overlap
+
+if TYPE_CHECKING:
+    from nposition.scenario import Scenario
 
 SCHEMA_VERSION = 1
 DEFAULT_LIMIT = 10
@@ -135,6 +138,7 @@ class Analysis:
     case: str
     title: str
     scenario: str | None
+    scenario_title: str | None
     space_issues: tuple[tuple[str, tuple[str, ...]], ...]
     space_size: int
     parties: tuple[PartySummary, ...]
@@ -150,6 +154,7 @@ class Analysis:
             "schema_version": SCHEMA_VERSION,
             "case": self.case,
             "scenario": self.scenario,
+            "scenario_title": self.scenario_title,
             "verdict": self.verdict,
             "space": {
                 "issues": [{"id": i, "options": list(o)} for i, o in self.space_issues],
@@ -166,7 +171,7 @@ class Analysis:
 
 def analyze(
     case: Case,
-    scenario: str | None = None,
+    scenario: Scenario | None = None,
     *,
     space: Space | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -174,13 +179,13 @@ def analyze(
     """Everything `nposition analyze` reports (bargaining aside) for one case."""
     space = space or Space(case.issues)
     sets = [acceptable(space, p) for p in case.parties]
-    zone_bits = space.full
-    for bits in sets:
-        zone_bits &= bits
+    zone_bits = space.all_of(case.red_lines)
     red = list(case.red_lines)
     found = dual.dualize([space.rule_bits(r) for r in red], space.full)
     valuation = Valuation(space, case.parties) if found.corrections else None
-    found_conflicts = tuple(_conflict(case, [red[i] for i in dual.members(m)]) for m in found.conflicts)
+    found_conflicts = tuple(
+        _conflict(case, [red[i] for i in dual.members(m)]) for m in found.conflicts
+    )
     concessions = sorted(
         (_concession(case, space, valuation, red, m, limit) for m in found.corrections),
         key=lambda c: (c.cost, len(c.drop), c.drop),
@@ -190,7 +195,8 @@ def analyze(
     return Analysis(
         case=case.id,
         title=case.title,
-        scenario=scenario,
+        scenario=scenario.id if scenario else None,
+        scenario_title=scenario.title if scenario else None,
         space_issues=tuple((i.id, tuple(i.option_ids())) for i in case.issues),
         space_size=space.size,
         parties=tuple(
@@ -314,8 +320,7 @@ def _verdict(
         return f"{zone.size:,} {verb} {who} (the zone of agreement)."
     clashing = [case.issues[o.issue].id for o in overlaps if o.status == "conflict"]
     text = (
-        f"No package satisfies {who}; {len(conflicts)} "
-        f"conflict{'s' if len(conflicts) != 1 else ''}"
+        f"No package satisfies {who}; {len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}"
     )
     if clashing:
         text += f", no common option on {', '.join(clashing)}"

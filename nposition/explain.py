@@ -104,7 +104,11 @@ def explain(
     count = completions.bit_count()
     full = len(fixed) == len(case.issues)
     valuation = Valuation(space, case.parties) if full else None
-    utilities = valuation.of(space.index([fixed[i] for i in range(len(case.issues))])) if valuation else None
+    utilities = (
+        valuation.of(space.index([fixed[i] for i in range(len(case.issues))]))
+        if valuation
+        else None
+    )
     everyone = completions
     parties = []
     for k, party in enumerate(case.parties):

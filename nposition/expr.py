@@ -237,7 +237,9 @@ class _Parser:
     def _option(self, where: str) -> _Token:
         tok = self.tok
         if tok.kind != "name" or tok.text in KEYWORDS:
-            raise ExprError(f"expected an option name {where}, found {tok.describe()}", tok.start, tok.end)
+            raise ExprError(
+                f"expected an option name {where}, found {tok.describe()}", tok.start, tok.end
+            )
         return self._take()
 
     def _option_list(self, issue: _Token, op: str) -> Node:

@@ -9,7 +9,7 @@ from typing import Any
 from nposition.conflicts import members, shrink
 from nposition.errors import Location, Problem, Severity, SpaceTooLargeError
 from nposition.loader import read_case
-from nposition.model import Case, RuleKind
+from nposition.model import Case, Party, RuleKind
 from nposition.space import Space
 
 MAX_QUOTE_WORDS = 40
@@ -17,20 +17,30 @@ MAX_QUOTE_WORDS = 40
 
 def lint(case: Case, space: Space) -> list[Problem]:
     """Every semantic problem of a case: errors for contradictions, warnings for dead rules."""
-    problems = [p for party in case.parties for p in _party_problems(case, space, party.id)]
+    problems = contradictions(case, space)
     for rule in case.rules:
         what = f"rule '{rule.id}' of {rule.party}"
         if rule.when is not None and not space.applies_bits(rule):
             problems.append(
-                Problem(rule.when.location, Severity.WARNING, f"{what} never applies: no package satisfies its 'when'")
+                Problem(
+                    rule.when.location,
+                    Severity.WARNING,
+                    f"{what} never applies: no package satisfies its 'when'",
+                )
             )
         elif space.rule_bits(rule) == space.full:
             problems.append(
-                Problem(rule.location, Severity.WARNING, f"{what} always holds: every package satisfies it")
+                Problem(
+                    rule.location,
+                    Severity.WARNING,
+                    f"{what} always holds: every package satisfies it",
+                )
             )
         elif rule.kind is RuleKind.PREFERENCE and not space.rule_bits(rule):
             problems.append(
-                Problem(rule.location, Severity.WARNING, f"{what} can never be satisfied by any package")
+                Problem(
+                    rule.location, Severity.WARNING, f"{what} can never be satisfied by any package"
+                )
             )
         if len(rule.source.quote.split()) > MAX_QUOTE_WORDS and not rule.source.paraphrase:
             problems.append(
@@ -44,8 +54,12 @@ def lint(case: Case, space: Space) -> list[Problem]:
     return problems
 
 
-def _party_problems(case: Case, space: Space, party_id: str) -> list[Problem]:
-    party = case.party(party_id)
+def contradictions(case: Case, space: Space) -> list[Problem]:
+    """An error for each party whose own red lines no package satisfies together."""
+    return [p for party in case.parties for p in _contradiction(space, party)]
+
+
+def _contradiction(space: Space, party: Party) -> list[Problem]:
     red = party.red_lines
     bits = [space.rule_bits(r) for r in red]
     if space.all_of(red):

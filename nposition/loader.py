@@ -136,7 +136,9 @@ def _read_case_header(reader: Reader) -> Case | None:
     documents = _read_documents(reader, keys["documents"]) if "documents" in keys else ()
     if "source" in keys:
         reader.mapping(keys["source"], "case source", optional=("title", "date", "url", "author"))
-    status_quo = _read_status_quo(reader, keys["status_quo"], issues) if "status_quo" in keys else None
+    status_quo = (
+        _read_status_quo(reader, keys["status_quo"], issues) if "status_quo" in keys else None
+    )
     case_id = reader.text(keys["case"], "case") if "case" in keys else None
     title = reader.text(keys["title"], "title") if "title" in keys else None
     description = reader.text(keys["description"], "description") if "description" in keys else ""
@@ -164,7 +166,9 @@ def _read_issues(reader: Reader, node: yaml.Node) -> tuple[Issue, ...]:
         options = _read_options(reader, keys["options"], issue_id)
         ordered = reader.boolean(keys["ordered"], "ordered") if "ordered" in keys else False
         title = reader.text(keys["title"], "issue title") if "title" in keys else issue_id
-        description = reader.text(keys["description"], "description") if "description" in keys else ""
+        description = (
+            reader.text(keys["description"], "description") if "description" in keys else ""
+        )
         if options:
             issues.append(
                 Issue(issue_id, title or issue_id, options, bool(ordered), description or "")
@@ -272,14 +276,18 @@ def read_party(reader: Reader, issues: tuple[Issue, ...]) -> Party | None:
         return None
     party_id = reader.text(keys["party"], "party")
     if party_id is not None and not _RULE_ID.match(party_id):
-        reader.error(keys["party"], f"party id '{party_id}' must be lowercase letters, digits, '-' or '_'")
+        reader.error(
+            keys["party"], f"party id '{party_id}' must be lowercase letters, digits, '-' or '_'"
+        )
     name = reader.text(keys["name"], "name") if "name" in keys else None
     as_of = _date(reader, keys["as_of"]) if "as_of" in keys else ""
     reservation = None
     if "reservation" in keys:
         reservation = reader.number(keys["reservation"], "reservation")
         if reservation is not None and not 0 <= reservation <= 1:
-            reader.error(keys["reservation"], f"reservation {reservation:g} must be between 0 and 1")
+            reader.error(
+                keys["reservation"], f"reservation {reservation:g} must be between 0 and 1"
+            )
     rules: list[Rule] = []
     for item in reader.sequence(keys["rules"], "rules") if "rules" in keys else []:
         rule = read_rule(reader, item, party_id or "?", issues)
@@ -291,12 +299,18 @@ def read_party(reader: Reader, issues: tuple[Issue, ...]) -> Party | None:
         rules.append(rule)
     if _error_count(reader) > before or party_id is None:
         return None
-    return Party(party_id, name or party_id, tuple(rules), as_of or "", reservation, reader.loc(root))
+    return Party(
+        party_id, name or party_id, tuple(rules), as_of or "", reservation, reader.loc(root)
+    )
 
 
-def read_rule(reader: Reader, node: yaml.Node, party: str, issues: tuple[Issue, ...]) -> Rule | None:
+def read_rule(
+    reader: Reader, node: yaml.Node, party: str, issues: tuple[Issue, ...]
+) -> Rule | None:
     """One rule mapping of a party file or a scenario's `add`."""
-    keys = reader.mapping(node, "rule", required=("id", "kind", "require", "source"), optional=_RULE_KEYS)
+    keys = reader.mapping(
+        node, "rule", required=("id", "kind", "require", "source"), optional=_RULE_KEYS
+    )
     if keys is None or "id" not in keys:
         return None
     before = _error_count(reader)
@@ -306,7 +320,9 @@ def read_rule(reader: Reader, node: yaml.Node, party: str, issues: tuple[Issue, 
         reader.error(keys["id"], f"{what}: rule ids use lowercase letters, digits, '-' and '_'")
     kind = _kind(reader, keys["kind"], what) if "kind" in keys else None
     if kind is RuleKind.RED_LINE and "weight" in keys:
-        reader.error(keys["weight"], f"{what}: 'weight' is for preferences; a red line takes 'cost'")
+        reader.error(
+            keys["weight"], f"{what}: 'weight' is for preferences; a red line takes 'cost'"
+        )
     if kind is RuleKind.PREFERENCE and "cost" in keys:
         reader.error(keys["cost"], f"{what}: 'cost' is for red lines; a preference takes 'weight'")
     cost = reader.number(keys["cost"], f"{what}: cost") if "cost" in keys else 1.0
@@ -340,7 +356,7 @@ def read_rule(reader: Reader, node: yaml.Node, party: str, issues: tuple[Issue, 
 def _kind(reader: Reader, node: yaml.Node, what: str) -> RuleKind | None:
     value = reader.text(node, f"{what}: kind")
     try:
-        return RuleKind(value)
+        return RuleKind(value or "")
     except ValueError:
         reader.error(node, f"{what}: kind '{value}' must be red_line or preference")
         return None
@@ -362,8 +378,8 @@ def read_expression(
         _expr_problem(reader, start, what, text, e)
         return None
     resolved, errors = expr.resolve(tree, issues)
-    for e in errors:
-        _expr_problem(reader, start, what, text, e)
+    for error in errors:
+        _expr_problem(reader, start, what, text, error)
     if errors:
         return None
     return Expression(text, resolved, start)
@@ -386,10 +402,16 @@ def read_source(reader: Reader, node: yaml.Node, what: str) -> Source | None:
         return None
     who = reader.text(keys["who"], "source who")
     date = _date(reader, keys["date"])
-    values = {k: reader.text(keys[k], f"source {k}") for k in ("where", "quote", "document", "url") if k in keys}
+    values = {
+        k: reader.text(keys[k], f"source {k}")
+        for k in ("where", "quote", "document", "url")
+        if k in keys
+    }
     paraphrase = reader.boolean(keys["paraphrase"], "paraphrase") if "paraphrase" in keys else False
     if not values.get("quote"):
-        reader.error(node, f"{what}: source needs a short 'quote' (or a paraphrase with 'paraphrase: true')")
+        reader.error(
+            node, f"{what}: source needs a short 'quote' (or a paraphrase with 'paraphrase: true')"
+        )
         return None
     if who is None or date is None:
         return None

@@ -180,7 +180,8 @@ class Case:
             "issues": [i.to_dict() for i in self.issues],
             "parties": [{"id": p.id, "name": p.name, "as_of": p.as_of} for p in self.parties],
             "documents": [
-                {"id": d.id, "title": d.title, "date": d.date, "note": d.note} for d in self.documents
+                {"id": d.id, "title": d.title, "date": d.date, "note": d.note}
+                for d in self.documents
             ],
             "status_quo": None if self.status_quo is None else self.package_dict(self.status_quo),
         }

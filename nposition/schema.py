@@ -18,7 +18,9 @@ class Kind(StrEnum):
     SCENARIO = "scenario"
 
 
-def _object(properties: dict[str, Any], required: list[str], description: str = "") -> dict[str, Any]:
+def _object(
+    properties: dict[str, Any], required: list[str], description: str = ""
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": "object",
         "properties": properties,
@@ -57,7 +59,11 @@ RULE = _object(
         "require": EXPRESSION,
         "when": EXPRESSION,
         "cost": {"type": "number", "minimum": 0, "description": "Red lines: cost of giving it up."},
-        "weight": {"type": "number", "exclusiveMinimum": 0, "description": "Preferences: salience."},
+        "weight": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "Preferences: salience.",
+        },
         "source": SOURCE,
     },
     ["id", "kind", "require", "source"],
@@ -96,7 +102,8 @@ CASE = _object(
         "documents": {
             "type": "array",
             "items": _object(
-                {"id": _TEXT, "title": _TEXT, "date": _DATE, "note": _TEXT, "url": _TEXT}, ["id", "title"]
+                {"id": _TEXT, "title": _TEXT, "date": _DATE, "note": _TEXT, "url": _TEXT},
+                ["id", "title"],
             ),
         },
     },
@@ -129,8 +136,20 @@ SCENARIO = _object(
             "items": {
                 "oneOf": [
                     _object({"drop": _RULE_REF}, ["drop"]),
-                    _object({"soften": _RULE_REF, "weight": {"type": "number", "exclusiveMinimum": 0}}, ["soften"]),
-                    _object({"add": {**RULE, "properties": {**RULE["properties"], "party": _RULE_ID}, "required": ["party", *RULE["required"]]}}, ["add"]),
+                    _object(
+                        {"soften": _RULE_REF, "weight": {"type": "number", "exclusiveMinimum": 0}},
+                        ["soften"],
+                    ),
+                    _object(
+                        {
+                            "add": {
+                                **RULE,
+                                "properties": {**RULE["properties"], "party": _RULE_ID},
+                                "required": ["party", *RULE["required"]],
+                            }
+                        },
+                        ["add"],
+                    ),
                     _object(
                         {
                             "set": _object(

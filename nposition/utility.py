@@ -25,8 +25,8 @@ NUMPY_FROM = 1 << 16
 class Values:
     """Utilities of some packages: `indices[k]` has utility `by_party[p][k]` for party p."""
 
-    indices: Sequence[int]
-    by_party: tuple[Sequence[float], ...]
+    indices: Any  # a list of ints, or a numpy integer array for large spaces
+    by_party: tuple[Any, ...]  # per party, a list or array of floats aligned with `indices`
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -68,7 +68,8 @@ class Valuation:
             return Values(
                 idx,
                 tuple(
-                    _scaled(raw[idx], scale) for raw, scale in zip(self._raw, self.scale, strict=True)
+                    _scaled(raw[idx], scale)
+                    for raw, scale in zip(self._raw, self.scale, strict=True)
                 ),
             )
         indices = list(self.space.indices(candidates, limit))

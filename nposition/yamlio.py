@@ -65,7 +65,9 @@ class Reader:
             root: yaml.Node | None = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
-            where = Location(self.display, mark.line + 1, mark.column + 1) if mark else self.loc(None)
+            where = (
+                Location(self.display, mark.line + 1, mark.column + 1) if mark else self.loc(None)
+            )
             what = " ".join(str(x) for x in (e.context, e.problem) if x)
             self.problems.append(Problem(where, Severity.ERROR, f"invalid YAML: {what}"))
             return None

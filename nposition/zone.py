@@ -35,9 +35,7 @@ def acceptable(space: Space, party: Party) -> int:
 
 def options_in(space: Space, bits: int, issue: int) -> frozenset[int]:
     """The options of `issue` that occur in some package of `bits`."""
-    return frozenset(
-        o for o in range(space.sizes[issue]) if bits & space.option_bits(issue, o)
-    )
+    return frozenset(o for o in range(space.sizes[issue]) if bits & space.option_bits(issue, o))
 
 
 def overlap(space: Space, case: Case, sets: Sequence[int]) -> list[IssueOverlap]:

@@ -40,7 +40,9 @@ def configure(
             file_okay=False,
         ),
     ] = None,
-    case: Annotated[str, typer.Option("--case", help="The case folder inside the positions folder.")] = "kuril",
+    case: Annotated[
+        str, typer.Option("--case", help="The case folder inside the positions folder.")
+    ] = "kuril",
     max_packages: Annotated[
         int | None,
         typer.Option(
@@ -52,7 +54,9 @@ def configure(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Global options, given before the command."""
@@ -73,5 +77,8 @@ def main() -> None:
     except Exception as e:  # a bug, not bad input: say so briefly unless --debug
         if STATE.debug:
             raise
-        print(f"internal error: {type(e).__name__}: {e} (run with --debug for a traceback)", file=sys.stderr)
+        print(
+            f"internal error: {type(e).__name__}: {e} (run with --debug for a traceback)",
+            file=sys.stderr,
+        )
         sys.exit(3)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from nposition.cli.common import STATE, FormatOption, handle_errors, output
+from nposition.cli.common import FormatOption, ScenarioOption, handle_errors, output, prepare
 from nposition.render import Format
 
 LimitOption = Annotated[int, typer.Option("--limit", min=0, help="How many zone packages to list.")]
@@ -17,19 +17,19 @@ def register(app: typer.Typer) -> None:
 
 
 def analyze(
+    scenario: ScenarioOption = None,
     fmt: FormatOption = Format.TABLE,
     limit: LimitOption = 10,
     fail_on_conflict: Annotated[
-        bool, typer.Option("--fail-on-conflict", help="Exit 1 when no package satisfies every party.")
+        bool,
+        typer.Option("--fail-on-conflict", help="Exit 1 when no package satisfies every party."),
     ] = False,
 ) -> None:
     """The full report: per-issue overlap, conflicts, concessions and the zone of agreement."""
     from nposition.analysis import analyze as run
-    from nposition.loader import load_case
-    from nposition.space import Space
 
-    case = load_case(STATE.case_dir())
-    result = run(case, space=Space(case.issues, STATE.max_packages), limit=limit)
+    case, chosen, space = prepare(scenario)
+    result = run(case, chosen, space=space, limit=limit)
     output(result, fmt)
     if fail_on_conflict and result.zone.size == 0:
         raise typer.Exit(1)

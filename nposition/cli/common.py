@@ -7,12 +7,17 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from nposition.errors import LoadError, NPositionError
 from nposition.render import Format, Report, emit
+
+if TYPE_CHECKING:
+    from nposition.model import Case
+    from nposition.scenario import Scenario
+    from nposition.space import Space
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,8 +39,29 @@ STATE = State()
 
 FormatOption = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output format: table (for people), json (for scripts) or markdown."),
+    typer.Option(
+        "--format", "-f", help="Output format: table (for people), json (for scripts) or markdown."
+    ),
 ]
+
+
+ScenarioOption = Annotated[
+    str | None,
+    typer.Option("--scenario", "-s", help="Apply a scenario of the case first (a file in scenarios/)."),
+]
+
+
+def prepare(scenario: str | None = None) -> tuple[Case, Scenario | None, Space]:
+    """The case (under a scenario, when named) and its outcome space."""
+    from nposition import scenario as scenarios
+    from nposition.loader import load_case
+    from nposition.space import Space
+
+    case_dir = STATE.case_dir()
+    base = load_case(case_dir)
+    space = Space(base.issues, STATE.max_packages)
+    case, chosen = scenarios.load(base, case_dir, scenario, space)
+    return case, chosen, space
 
 
 def handle_errors(func: F) -> F:
@@ -61,7 +87,10 @@ def fail(error: NPositionError) -> None:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
         count = len(error.errors)
-        print(f"error: {count} problem{'s' if count != 1 else ''} found; nothing was analyzed", file=sys.stderr)
+        print(
+            f"error: {count} problem{'s' if count != 1 else ''} found; nothing was analyzed",
+            file=sys.stderr,
+        )
     else:
         print(f"error: {error}", file=sys.stderr)
     raise typer.Exit(2)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from nposition.cli.common import STATE, FormatOption, handle_errors, output
+from nposition.cli.common import FormatOption, ScenarioOption, handle_errors, output, prepare
 from nposition.render import Format
 
 
@@ -17,16 +17,17 @@ def register(app: typer.Typer) -> None:
 def explain(
     assignments: Annotated[
         list[str] | None,
-        typer.Argument(help="ISSUE=OPTION pairs; issues left out are explained over all their options.", show_default=False),
+        typer.Argument(
+            help="ISSUE=OPTION pairs; issues left out are explained over all their options.",
+            show_default=False,
+        ),
     ] = None,
+    scenario: ScenarioOption = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Check a package (full or partial) against every rule of every party, with sources."""
     from nposition.explain import explain as run
     from nposition.explain import parse_package
-    from nposition.loader import load_case
-    from nposition.space import Space
-
-    case = load_case(STATE.case_dir())
+    case, chosen, space = prepare(scenario)
     fixed = parse_package(case, assignments or [])
-    output(run(case, fixed, space=Space(case.issues, STATE.max_packages)), fmt)
+    output(run(case, fixed, chosen.id if chosen else None, space), fmt)

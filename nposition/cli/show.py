@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
 
 
 def show(
-    party: Annotated[str | None, typer.Argument(help="A party id; without it, the issues and parties.")] = None,
+    party: Annotated[
+        str | None, typer.Argument(help="A party id; without it, the issues and parties.")
+    ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Show the issues and options of the case, or a party's rules with kind, expression and citation."""

@@ -16,7 +16,9 @@ def register(app: typer.Typer) -> None:
 
 def validate(
     fmt: FormatOption = Format.TABLE,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 2).")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings as errors (exit 2).")
+    ] = False,
 ) -> None:
     """Check every file of the case (syntax, names, sources, contradictions); exit 2 on errors."""
     from nposition.lint import validate as run

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nposition.analysis import Analysis, ZoneView, number
-from nposition.explain import Explanation
-from nposition.lint import Validation
-from nposition.show import IssuesView, PartyView
+from nposition.model import number
+
+if TYPE_CHECKING:
+    from nposition.analysis import Analysis, ZoneView
+    from nposition.explain import Explanation
+    from nposition.lint import Validation
+    from nposition.show import IssuesView, PartyView
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +33,21 @@ class Para:
 
 
 @dataclass(frozen=True, slots=True)
+class Pre:
+    """Preformatted text, printed as it is (no wrapping)."""
+
+    text: str
+    tone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
 
 
-Block = Heading | Para | Table
+Block = Heading | Para | Pre | Table
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str | Cell]]) -> Table:
@@ -49,10 +60,11 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str | Cell
 
 def blocks(report: Any) -> list[Block]:
     """The layout of any report nposition prints."""
-    for kind, view in _VIEWS:
-        if isinstance(report, kind):
-            return view(report)
-    raise TypeError(f"no layout for {type(report).__name__}")
+    # Dispatch on the class name so that drawing one report imports no other report's module.
+    view = _VIEWS.get(type(report).__name__)
+    if view is None:
+        raise TypeError(f"no layout for {type(report).__name__}")
+    return view(report)
 
 
 STATUS_TONE = {
@@ -73,20 +85,13 @@ def tone(text: str) -> Cell:
 
 
 def _validation(v: Validation) -> list[Block]:
-    out: list[Block] = []
-    if v.problems:
-        out.append(
-            table(
-                f"Problems in case '{v.case}'",
-                ("where", "severity", "message"),
-                (
-                    (str(p.location), tone(p.severity.value), p.message + (f"\n{p.detail}" if p.detail else ""))
-                    for p in v.problems
-                ),
-            )
-        )
-    summary = f"{v.errors} error{'s' if v.errors != 1 else ''}, {v.warnings} warning{'s' if v.warnings != 1 else ''}"
-    out.append(Para(f"case '{v.case}': {'invalid' if v.errors else 'valid'} ({summary})", "bad" if v.errors else "good"))
+    # Compiler-style lines (path:line:col: message), which editors and CI logs make clickable.
+    out: list[Block] = [Pre(str(p), tone=STATUS_TONE[p.severity.value]) for p in v.problems]
+    errors, warnings = plural(v.errors, "error"), plural(v.warnings, "warning")
+    verdict = "invalid" if v.errors else "valid"
+    out.append(
+        Para(f"case '{v.case}': {verdict} ({errors}, {warnings})", "bad" if v.errors else "good")
+    )
     return out
 
 
@@ -110,16 +115,31 @@ def _issues(view: IssuesView) -> list[Block]:
     size = 1
     for issue in case.issues:
         size *= len(issue.options)
-    out.append(table(f"Issues ({len(case.issues)}; {size:,} packages)", ("issue", "kind", "option", "label"), rows))
+    out.append(
+        table(
+            f"Issues ({len(case.issues)}; {size:,} packages)",
+            ("issue", "kind", "option", "label"),
+            rows,
+        )
+    )
     out.append(
         table(
             "Parties",
             ("party", "name", "as of", "red lines", "preferences"),
-            ((p.id, p.name, p.as_of, str(len(p.red_lines)), str(len(p.preferences))) for p in case.parties),
+            (
+                (p.id, p.name, p.as_of, str(len(p.red_lines)), str(len(p.preferences)))
+                for p in case.parties
+            ),
         )
     )
     if case.documents:
-        out.append(table("Documents", ("id", "date", "title"), ((d.id, d.date, d.title) for d in case.documents)))
+        out.append(
+            table(
+                "Documents",
+                ("id", "date", "title"),
+                ((d.id, d.date, d.title) for d in case.documents),
+            )
+        )
     return out
 
 
@@ -127,9 +147,15 @@ def _party(view: PartyView) -> list[Block]:
     p = view.party
     rows = []
     for r in p.rules:
-        strength = f"cost {number(r.cost)}" if r.kind.value == "red_line" else f"weight {number(r.weight)}"
+        strength = (
+            f"cost {number(r.cost)}" if r.kind.value == "red_line" else f"weight {number(r.weight)}"
+        )
         rule_expr = (f"when {r.when.text}\n" if r.when else "") + r.require.text
-        quote = f"\u201c{r.source.quote}\u201d" if not r.source.paraphrase else f"(paraphrase) {r.source.quote}"
+        quote = (
+            f"\u201c{r.source.quote}\u201d"
+            if not r.source.paraphrase
+            else f"(paraphrase) {r.source.quote}"
+        )
         rows.append(
             (
                 Cell(r.id, "bad" if r.kind.value == "red_line" else "good"),
@@ -155,26 +181,42 @@ def _zone_blocks(title: str, zone: ZoneView) -> list[Block]:
         )
     if zone.packages:
         columns = tuple(zone.packages[0])
-        shown = f"first {len(zone.packages)} of {zone.size:,}" if zone.size > len(zone.packages) else f"all {zone.size:,}"
-        out.append(table(f"{title}: packages ({shown})", columns, (tuple(p.values()) for p in zone.packages)))
+        shown = (
+            f"first {len(zone.packages)} of {zone.size:,}"
+            if zone.size > len(zone.packages)
+            else f"all {zone.size:,}"
+        )
+        out.append(
+            table(
+                f"{title}: packages ({shown})", columns, (tuple(p.values()) for p in zone.packages)
+            )
+        )
     return out
 
 
 def _box_text(box: dict[str, tuple[str, ...]]) -> str:
-    return "\n".join(f"{issue} in {', '.join(opts)}" if len(opts) > 1 else f"{issue} = {opts[0]}" for issue, opts in box.items())
+    return "\n".join(
+        f"{issue} in {', '.join(opts)}" if len(opts) > 1 else f"{issue} = {opts[0]}"
+        for issue, opts in box.items()
+    )
 
 
 def _analysis(a: Analysis) -> list[Block]:
     head = f"{a.title} ({a.case})" + (f", scenario {a.scenario}" if a.scenario else "")
     out: list[Block] = [Heading(head), Para(a.verdict, "good" if a.zone.size else "bad")]
     if not a.complete:
-        out.append(Para("Enumeration stopped at its limit: conflicts and concessions are partial.", "warn"))
+        out.append(
+            Para("Enumeration stopped at its limit: conflicts and concessions are partial.", "warn")
+        )
     party_ids = [p.id for p in a.parties]
     out.append(
         table(
             f"Parties ({a.space_size:,} packages in all)",
             ("party", "name", "red lines", "preferences", "acceptable packages"),
-            ((p.id, p.name, str(p.red_lines), str(p.preferences), f"{p.acceptable:,}") for p in a.parties),
+            (
+                (p.id, p.name, str(p.red_lines), str(p.preferences), f"{p.acceptable:,}")
+                for p in a.parties
+            ),
         )
     )
     out.append(
@@ -182,7 +224,12 @@ def _analysis(a: Analysis) -> list[Block]:
             "Per-issue overlap",
             ("issue", *party_ids, "common", "status"),
             (
-                (i.id, *(", ".join(i.acceptable[p]) or "-" for p in party_ids), ", ".join(i.common) or "-", tone(i.status))
+                (
+                    i.id,
+                    *(", ".join(i.acceptable[p]) or "-" for p in party_ids),
+                    ", ".join(i.common) or "-",
+                    tone(i.status),
+                )
                 for i in a.issues
             ),
         )
@@ -235,7 +282,11 @@ def _explanation(e: Explanation) -> list[Block]:
             )
         )
     else:
-        verdict = "satisfies every party's red lines" if e.accepted_by_all else "breaks at least one red line"
+        verdict = (
+            "satisfies every party's red lines"
+            if e.accepted_by_all
+            else "breaks at least one red line"
+        )
         out.append(Para(f"This package {verdict}.", "good" if e.accepted_by_all else "bad"))
     for p in e.parties:
         if e.free:
@@ -244,7 +295,14 @@ def _explanation(e: Explanation) -> list[Block]:
             ok = "accepts" if p.accepted else "rejects"
             util = f", utility {p.utility:.3f}" if p.utility is not None else ""
             title = f"{p.name} ({p.id}): {ok}{util}"
-        columns = ("rule", "kind", "status", *(("broken in",) if e.free else ()), "expression", "source")
+        columns = (
+            "rule",
+            "kind",
+            "status",
+            *(("broken in",) if e.free else ()),
+            "expression",
+            "source",
+        )
         out.append(
             table(
                 title,
@@ -265,13 +323,13 @@ def _explanation(e: Explanation) -> list[Block]:
     return out
 
 
-_VIEWS: tuple[tuple[type, Callable[[Any], list[Block]]], ...] = (
-    (Validation, _validation),
-    (IssuesView, _issues),
-    (PartyView, _party),
-    (Analysis, _analysis),
-    (Explanation, _explanation),
-)
+_VIEWS: dict[str, Callable[[Any], list[Block]]] = {
+    "Validation": _validation,
+    "IssuesView": _issues,
+    "PartyView": _party,
+    "Analysis": _analysis,
+    "Explanation": _explanation,
+}
 
 
 def plural(n: int, word: str) -> str:

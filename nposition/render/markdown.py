@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from nposition.render.doc import Cell, Heading, Para, Table, blocks
+from nposition.render.doc import Cell, Heading, Para, Pre, Table, blocks
 
 if TYPE_CHECKING:
     from nposition.render import Report
@@ -21,6 +21,8 @@ def dumps(report: Report) -> str:
             parts.append(f"## {block.text}")
         elif isinstance(block, Para):
             parts.append(f"**{block.text}**" if block.tone == "bad" else block.text)
+        elif isinstance(block, Pre):
+            parts.append(f"```\n{block.text}\n```")
         elif isinstance(block, Table):
             parts.append(_table(block))
     return "\n\n".join(parts) + "\n"

@@ -1,0 +1,210 @@
+"""CLI behaviour: exit codes, formats and messages of every command, through typer's runner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nposition.analysis import analyze
+from nposition.cli import app
+from nposition.loader import load_case
+
+runner = CliRunner()
+
+
+def run(cases: Path, *args: str, case: str = "mini"):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["--positions", str(cases), "--case", case, *args])
+
+
+def test_version() -> None:
+    """`--version` prints the package version and exits 0."""
+    from nposition import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"nposition {__version__}"
+
+
+def test_validate_ok(cases: Path) -> None:
+    """A valid case validates with exit 0 and says so."""
+    result = run(cases, "validate")
+    assert result.exit_code == 0, result.output
+    assert "case 'mini': valid (0 errors, 0 warnings)" in result.stdout
+
+
+def test_validate_json_lists_problems(cases: Path, tmp_path: Path) -> None:
+    """`validate --format json` gives file, line, column, severity and message of each problem."""
+    shutil.copytree(cases / "mini", tmp_path / "mini")
+    buyer = tmp_path / "mini" / "buyer.yaml"
+    buyer.write_text(buyer.read_text().replace("require: price < high", "require: price < hihg"))
+    result = run(tmp_path, "validate", "--format", "json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["ok"] is False
+    [problem] = data["problems"]
+    assert problem["file"].endswith("buyer.yaml")
+    assert (problem["line"], problem["column"], problem["severity"]) == (8, 22, "error")
+    assert problem["message"] == (
+        "rule 'not-high': unknown option 'hihg' for issue 'price' (did you mean 'high'?)"
+    )
+
+
+def test_validate_strict_fails_on_warnings(cases: Path, tmp_path: Path) -> None:
+    """Warnings keep exit 0 unless --strict, which makes them exit 2."""
+    shutil.copytree(cases / "mini", tmp_path / "mini")
+    seller = tmp_path / "mini" / "seller.yaml"
+    seller.write_text(seller.read_text().replace("when: warranty == basic", "when: warranty == basic and warranty == none"))
+    assert run(tmp_path, "validate").exit_code == 0
+    result = run(tmp_path, "validate", "--strict")
+    assert result.exit_code == 2
+    assert "rule 'basic-means-slow' of seller never applies" in result.stdout
+
+
+def test_unknown_case_is_usage_error(cases: Path) -> None:
+    """An unknown case name exits 2 with the known cases listed, no traceback."""
+    result = run(cases, "analyze", case="nope")
+    assert result.exit_code == 2
+    assert "no case 'nope'" in result.stderr
+    assert "known: mini" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_option_exits_2(cases: Path) -> None:
+    """An unknown command-line option is a usage error (exit 2)."""
+    result = run(cases, "analyze", "--bogus")
+    assert result.exit_code == 2
+    assert "No such option: --bogus" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_show_formats(cases: Path, fmt: str) -> None:
+    """`show` and `show PARTY` work in every format and name every rule with its source."""
+    result = run(cases, "show", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert "warranty" in result.stdout
+    result = run(cases, "show", "seller", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    for rule in ("not-low", "full-warranty-costs", "basic-means-slow", "high-price"):
+        assert rule in result.stdout
+    assert "Sales director" in result.stdout
+
+
+def test_show_party_json_is_the_model(cases: Path) -> None:
+    """`show PARTY --format json` lists the party's rules with kind, expression and source."""
+    data = json.loads(run(cases, "show", "buyer", "--format", "json").stdout)
+    assert [r["key"] for r in data["rules"]] == [
+        "buyer/not-high",
+        "buyer/warranty-needed",
+        "buyer/fast-delivery",
+        "buyer/low-price",
+    ]
+    first = data["rules"][0]
+    assert (first["kind"], first["require"], first["cost"]) == ("red_line", "price < high", 2)
+    assert data["rules"][2]["weight"] == 2
+    assert data["rules"][2]["source"]["paraphrase"] is True
+
+
+def test_show_unknown_party(cases: Path) -> None:
+    """An unknown party exits 2 with a suggestion."""
+    result = run(cases, "show", "buyr")
+    assert result.exit_code == 2
+    assert "unknown party 'buyr' (did you mean 'buyer'?)" in result.stderr
+
+
+def test_analyze_json_matches_library(cases: Path) -> None:
+    """The CLI's JSON is exactly the library result's serialization (parity)."""
+    result = run(cases, "analyze", "--format", "json")
+    assert result.exit_code == 0, result.output
+    expected = analyze(load_case(cases / "mini")).to_dict()
+    assert json.loads(result.stdout) == expected
+
+
+def test_analyze_json_is_deterministic(cases: Path) -> None:
+    """Two runs give byte-identical JSON."""
+    first = run(cases, "analyze", "--format", "json").stdout
+    assert first == run(cases, "analyze", "--format", "json").stdout
+
+
+def test_analyze_table_and_markdown(cases: Path) -> None:
+    """The table starts with the verdict; markdown has a heading and pipe tables."""
+    table = run(cases, "analyze").stdout
+    assert table.splitlines()[1].startswith("1 package satisfies the red lines of Buyer and Seller")
+    markdown = run(cases, "analyze", "--format", "markdown").stdout
+    assert markdown.startswith("## A small two-party trade deal (mini)")
+    assert "| issue | buyer | seller | common | status |" in markdown
+
+
+def test_fail_on_conflict(cases: Path, tmp_path: Path) -> None:
+    """`--fail-on-conflict` exits 1 only when the zone is empty."""
+    assert run(cases, "analyze", "--fail-on-conflict").exit_code == 0
+    shutil.copytree(cases / "mini", tmp_path / "mini")
+    seller = tmp_path / "mini" / "seller.yaml"
+    seller.write_text(seller.read_text().replace("require: price >= mid", "require: price >= high"))
+    result = run(tmp_path, "analyze", "--fail-on-conflict", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["zone"]["size"] == 0
+    assert data["conflicts"][0]["rules"] == ["buyer/not-high", "seller/not-low"]
+
+
+def test_explain_full_package(cases: Path) -> None:
+    """`explain` on a full package reports each rule held or broken."""
+    result = run(cases, "explain", "price=low", "delivery=fast", "warranty=basic", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    status = {r["rule"]: r["status"] for p in data["parties"] for r in p["rules"]}
+    assert status["seller/not-low"] == "broken"
+    assert status["seller/basic-means-slow"] == "broken"
+    assert status["seller/full-warranty-costs"] == "n/a"
+    assert status["buyer/not-high"] == "held"
+    assert data["completions"] == 1
+    assert data["accepted_by_all"] == 0
+
+
+def test_explain_partial_package(cases: Path) -> None:
+    """A partial package is explained over its completions."""
+    data = json.loads(run(cases, "explain", "price=mid", "--format", "json").stdout)
+    assert data["free"] == ["delivery", "warranty"]
+    assert data["completions"] == 6
+    assert data["accepted_by_all"] == 1
+    status = {r["rule"]: r["status"] for p in data["parties"] for r in p["rules"]}
+    assert status["buyer/warranty-needed"] == "depends"
+    assert status["seller/full-warranty-costs"] == "depends"
+
+
+@pytest.mark.parametrize(
+    ("arg", "message"),
+    [
+        ("pric=low", "unknown issue 'pric' (did you mean 'price'?)"),
+        ("price=lo", "unknown option 'lo' for issue 'price' (did you mean 'low'?)"),
+        ("price", "'price': expected ISSUE=OPTION"),
+    ],
+)
+def test_explain_bad_package(cases: Path, arg: str, message: str) -> None:
+    """A bad KEY=OPTION argument exits 2 with a precise message."""
+    result = run(cases, "explain", arg)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["case", "party", "scenario"])
+def test_schema(kind: str) -> None:
+    """`schema KIND` prints a JSON Schema object."""
+    result = runner.invoke(app, ["schema", kind])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["$schema"].startswith("https://json-schema.org/")
+    assert data["type"] == "object"
+
+
+def test_space_too_large_is_refused(cases: Path) -> None:
+    """A space over --max-packages is refused at once with exit 2."""
+    result = run(cases, "--max-packages", "10", "analyze") if False else runner.invoke(
+        app, ["--positions", str(cases), "--case", "mini", "--max-packages", "10", "analyze"]
+    )
+    assert result.exit_code == 2
+    assert "the outcome space has 18 packages (3 x 2 x 3); the limit is 10" in result.stderr
