@@ -44,7 +44,12 @@ class RuleChange:
     after: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "change": self.change, "before": self.before, "after": self.after}
+        return {
+            "rule": self.rule,
+            "change": self.change,
+            "before": self.before,
+            "after": self.after,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +111,11 @@ def diff(case: Case, case_dir: Path, a: str, b: str, space: Space, limit: int = 
 
 def describe(rule: Rule) -> str:
     """A rule in one line: kind, strength, condition and requirement."""
-    strength = f"cost {number(rule.cost)}" if rule.kind.value == "red_line" else f"weight {number(rule.weight)}"
+    strength = (
+        f"cost {number(rule.cost)}"
+        if rule.kind.value == "red_line"
+        else f"weight {number(rule.weight)}"
+    )
     when = f"when {rule.when.text}: " if rule.when else ""
     return f"{rule.kind.value} ({strength}) {when}{rule.require.text}"
 
@@ -121,6 +130,10 @@ def _rule_changes(a: Case, b: Case) -> tuple[RuleChange, ...]:
             out.append(RuleChange(key, "added", "", describe(rb)))
         elif rb is None and ra is not None:
             out.append(RuleChange(key, "removed", describe(ra), ""))
-        elif ra is not None and rb is not None and (describe(ra) != describe(rb) or ra.text != rb.text):
+        elif (
+            ra is not None
+            and rb is not None
+            and (describe(ra) != describe(rb) or ra.text != rb.text)
+        ):
             out.append(RuleChange(key, "changed", describe(ra), describe(rb)))
     return tuple(out)

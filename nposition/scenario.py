@@ -72,7 +72,9 @@ def read_scenario(path: Path, case: Case) -> tuple[Scenario | None, list[Problem
         return None, problems
     sid = reader.text(keys["scenario"], "scenario") if "scenario" in keys else None
     if sid is not None and sid != path.stem:
-        reader.error(keys["scenario"], f"scenario id '{sid}' must match the file name '{path.stem}'")
+        reader.error(
+            keys["scenario"], f"scenario id '{sid}' must match the file name '{path.stem}'"
+        )
     title = reader.text(keys["title"], "title") if "title" in keys else ""
     rationale = reader.text(keys["rationale"], "rationale") if "rationale" in keys else ""
     as_of = reader.text(keys["as_of"], "as_of") if "as_of" in keys else ""
@@ -85,7 +87,9 @@ def read_scenario(path: Path, case: Case) -> tuple[Scenario | None, list[Problem
             _track(rules, change)
     if any(p.severity is Severity.ERROR for p in problems) or sid is None:
         return None, problems
-    return Scenario(sid, title or sid, rationale or "", tuple(changes), as_of or "", str(path)), problems
+    return Scenario(
+        sid, title or sid, rationale or "", tuple(changes), as_of or "", str(path)
+    ), problems
 
 
 def _track(rules: dict[str, Rule], change: Change) -> None:
@@ -147,7 +151,9 @@ def _rule_ref(reader: Reader, node: yaml.Node, rules: dict[str, Rule]) -> str | 
         if "/" not in key:
             reader.error(node, f"'{key}': refer to rules as party/rule-id")
         elif party not in parties:
-            reader.error(node, f"unknown party '{party}' in '{key}' ({expr.suggest(party, parties)})")
+            reader.error(
+                node, f"unknown party '{party}' in '{key}' ({expr.suggest(party, parties)})"
+            )
         else:
             reader.error(node, f"unknown rule '{key}' ({expr.suggest(key, sorted(rules))})")
         return None
@@ -167,10 +173,15 @@ def _read_add(
     party = reader.text(party_node, "party")
     parties = [p.id for p in case.parties]
     if party not in parties:
-        reader.error(party_node, f"add: unknown party '{party}' ({expr.suggest(party or '', parties)})")
+        reader.error(
+            party_node, f"add: unknown party '{party}' ({expr.suggest(party or '', parties)})"
+        )
         return None
     body = yaml.MappingNode(
-        node.tag, [(k, v) for k, v in node.value if k.value != "party"], node.start_mark, node.end_mark
+        node.tag,
+        [(k, v) for k, v in node.value if k.value != "party"],
+        node.start_mark,
+        node.end_mark,
     )
     rule = read_rule(reader, body, party or "", case.issues)
     if rule is None:
@@ -241,7 +252,9 @@ def apply(case: Case, scenario: Scenario) -> Case:
         elif change.action == "drop":
             del rules[at]
         elif change.action == "soften":
-            rules[at] = dataclasses.replace(rules[at], kind=RuleKind.PREFERENCE, weight=change.weight)
+            rules[at] = dataclasses.replace(
+                rules[at], kind=RuleKind.PREFERENCE, weight=change.weight
+            )
         elif change.action == "set":
             rules[at] = dataclasses.replace(rules[at], **dict(change.fields))  # type: ignore[arg-type]
     return dataclasses.replace(
@@ -287,6 +300,9 @@ def load(
     if clashes:
         where = Location(scenario.path)
         raise LoadError(
-            [Problem(where, Severity.ERROR, f"scenario '{scenario.id}': {p.message}") for p in clashes]
+            [
+                Problem(where, Severity.ERROR, f"scenario '{scenario.id}': {p.message}")
+                for p in clashes
+            ]
         )
     return changed, scenario

@@ -47,7 +47,9 @@ FormatOption = Annotated[
 
 ScenarioOption = Annotated[
     str | None,
-    typer.Option("--scenario", "-s", help="Apply a scenario of the case first (a file in scenarios/)."),
+    typer.Option(
+        "--scenario", "-s", help="Apply a scenario of the case first (a file in scenarios/)."
+    ),
 ]
 
 

@@ -28,6 +28,7 @@ def explain(
     """Check a package (full or partial) against every rule of every party, with sources."""
     from nposition.explain import explain as run
     from nposition.explain import parse_package
+
     case, chosen, space = prepare(scenario)
     fixed = parse_package(case, assignments or [])
     output(run(case, fixed, chosen.id if chosen else None, space), fmt)

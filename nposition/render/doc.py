@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from nposition.model import number
 
 if TYPE_CHECKING:
-    from nposition.analysis import Analysis, ZoneView
+    from nposition.analysis import Analysis, Conflict, ZoneView
+    from nposition.checks import CheckReport
+    from nposition.compare import Comparison, Diff
     from nposition.explain import Explanation
     from nposition.lint import Validation
     from nposition.show import IssuesView, PartyView
@@ -77,6 +79,11 @@ STATUS_TONE = {
     "n/a": "dim",
     "error": "bad",
     "warning": "warn",
+    "pass": "good",
+    "fail": "bad",
+    "added": "good",
+    "removed": "bad",
+    "changed": "warn",
 }
 
 
@@ -244,7 +251,7 @@ def _analysis(a: Analysis) -> list[Block]:
                         str(k + 1),
                         Cell("\n".join(c.rules), "bad"),
                         "\n".join(c.issues),
-                        "\n".join(f"{s.rule}: {s.who}, {s.date}" for s in c.citations),
+                        "\n".join(f"{s.who}, {s.date}" for s in c.citations),
                     )
                     for k, c in enumerate(a.conflicts)
                 ),
@@ -254,14 +261,14 @@ def _analysis(a: Analysis) -> list[Block]:
         out.append(
             table(
                 f"Concessions ({len(a.concessions)}): minimal sets of red lines whose removal opens a zone",
-                ("#", "drop", "cost", "opens", "best package in it"),
+                ("#", "drop", "cost", "opens", "best package in it (options in issue order)"),
                 (
                     (
                         str(k + 1),
                         "\n".join(c.drop),
                         str(number(c.cost)),
                         f"{c.zone.size:,}",
-                        "\n".join(f"{i}={o}" for i, o in (c.best or {}).items()),
+                        " / ".join((c.best or {}).values()),
                     )
                     for k, c in enumerate(a.concessions)
                 ),
@@ -323,12 +330,122 @@ def _explanation(e: Explanation) -> list[Block]:
     return out
 
 
+def _comparison(c: Comparison) -> list[Block]:
+    parties = [p.id for p in c.analyses[0].parties]
+    rows: list[tuple[str | Cell, ...]] = []
+    for a in c.analyses:
+        cheapest = a.concessions[0] if a.concessions else None
+        rows.append(
+            (
+                Cell(a.scenario or "baseline", "good" if a.zone.size else "bad"),
+                *(f"{p.acceptable:,}" for p in a.parties),
+                f"{a.zone.size:,}",
+                str(len(a.conflicts)),
+                "\n".join(cheapest.drop) if cheapest else "-",
+                str(number(cheapest.cost)) if cheapest else "-",
+            )
+        )
+    columns = (
+        "scenario",
+        *(f"{p} accepts" for p in parties),
+        "zone",
+        "conflicts",
+        "cheapest concession",
+        "cost",
+    )
+    out: list[Block] = [table(f"Scenarios of case '{c.case}'", columns, rows)]
+    titled = [a for a in c.analyses if a.scenario]
+    if titled:
+        out.append(
+            table(
+                "Scenario titles",
+                ("scenario", "title"),
+                ((a.scenario or "", a.scenario_title or "") for a in titled),
+            )
+        )
+    return out
+
+
+def _conflict_rows(conflicts: tuple[Conflict, ...]) -> list[tuple[str, str]]:
+    return [(" + ".join(c.rules), ", ".join(c.issues)) for c in conflicts]
+
+
+def _diff(d: Diff) -> list[Block]:
+    a, b = d.a.scenario or "baseline", d.b.scenario or "baseline"
+    out: list[Block] = [
+        Heading(f"{a} -> {b}"),
+        Para(
+            f"zone: {plural(d.a.zone.size, 'package')} -> {plural(d.b.zone.size, 'package')}; "
+            f"conflicts: {len(d.a.conflicts)} -> {len(d.b.conflicts)}"
+        ),
+    ]
+    if d.rules:
+        out.append(
+            table(
+                "Rules",
+                ("rule", "change", a, b),
+                ((r.rule, tone(r.change), r.before, r.after) for r in d.rules),
+            )
+        )
+    else:
+        out.append(Para("No rule differs."))
+    out.extend(_zone_blocks("Entering the zone", d.entering))
+    out.extend(_zone_blocks("Leaving the zone", d.leaving))
+    for title, conflicts in (
+        ("Conflicts resolved", d.conflicts_resolved),
+        ("New conflicts", d.conflicts_new),
+    ):
+        if conflicts:
+            out.append(table(title, ("rules", "issues"), _conflict_rows(conflicts)))
+    for title, concessions in (
+        ("Concessions no longer listed", d.concessions_gone),
+        ("New concessions", d.concessions_new),
+    ):
+        if concessions:
+            out.append(
+                table(
+                    title,
+                    ("drop", "cost", "opens"),
+                    (
+                        (" + ".join(c.drop), str(number(c.cost)), f"{c.zone.size:,}")
+                        for c in concessions
+                    ),
+                )
+            )
+    return out
+
+
+def _checks(r: CheckReport) -> list[Block]:
+    rows = (
+        (
+            o.expectation.id,
+            o.expectation.scenario,
+            tone("pass" if o.passed else "fail"),
+            o.expected,
+            o.found,
+        )
+        for o in r.outcomes
+    )
+    passed = len(r.outcomes) - r.failed
+    return [
+        table(
+            f"Checks of case '{r.case}' ({r.file})",
+            ("check", "scenario", "result", "expected", "found"),
+            rows,
+        ),
+        Para(f"{passed} passed, {r.failed} failed", "bad" if r.failed else "good"),
+    ]
+
+
 _VIEWS: dict[str, Callable[[Any], list[Block]]] = {
     "Validation": _validation,
     "IssuesView": _issues,
     "PartyView": _party,
     "Analysis": _analysis,
     "Explanation": _explanation,
+    "Comparison": _comparison,
+    "Diff": _diff,
+    "CheckReport": _checks,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, TextIO
 
 from nposition.render.doc import Block, Cell, Heading, Para, Pre, Table, blocks
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
 
     from nposition.render import Report
 
+WIDTH_OFF_TERMINAL = 120
 STYLES = {"good": "green", "bad": "bold red", "warn": "yellow", "dim": "dim", "": ""}
 
 
@@ -28,7 +30,9 @@ def _rich(layout: list[Block], out: TextIO) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=out, highlight=False, soft_wrap=False)
+    # Off a terminal rich assumes 80 columns; reports read better wider unless COLUMNS says.
+    width = None if out.isatty() or "COLUMNS" in os.environ else WIDTH_OFF_TERMINAL
+    console = Console(file=out, highlight=False, soft_wrap=False, width=width)
     for block in layout:
         if isinstance(block, Heading):
             console.print(Text(block.text, style="bold"))
@@ -45,8 +49,9 @@ def _table(block: Table) -> RichTable:
     from rich.table import Table as RichTable
 
     t = RichTable(title=block.title, title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
-    for column in block.columns:
-        t.add_column(column, overflow="fold")
+    for k, column in enumerate(block.columns):
+        # The first column names the row (an id): keep it whole.
+        t.add_column(column, overflow="fold", no_wrap=k == 0)
     for row in block.rows:
         t.add_row(*(_cell(c) for c in row))
     return t
