@@ -184,7 +184,10 @@ def analyze(
     found = dual.dualize([space.rule_bits(r) for r in red], space.full)
     valuation = Valuation(space, case.parties) if found.corrections else None
     found_conflicts = tuple(
-        _conflict(case, [red[i] for i in dual.members(m)]) for m in found.conflicts
+        sorted(
+            (_conflict(case, [red[i] for i in dual.members(m)]) for m in found.conflicts),
+            key=lambda c: (len(c.rules), c.rules),
+        )
     )
     concessions = sorted(
         (_concession(case, space, valuation, red, m, limit) for m in found.corrections),

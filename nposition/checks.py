@@ -230,7 +230,9 @@ def _evaluate(e: Expectation, case: Case, result: Analysis, space: Space) -> Out
         want = " + ".join(e.value)
         if e.kind == "conflict":
             return Outcome(e, present, f"conflict {want}", found)
-        return Outcome(e, not present, f"no conflict {want}", "reported" if present else "not reported")
+        return Outcome(
+            e, not present, f"no conflict {want}", "reported" if present else "not reported"
+        )
     if e.kind == "concession_cost_at_most":
         cheapest = min((c.cost for c in result.concessions), default=None)
         if size:

@@ -28,6 +28,7 @@ KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 NAME_RE = re.compile(r"[A-Za-z0-9_]+\Z")
 _TOKEN_RE = re.compile(r"\s*(?:(?P<name>[A-Za-z0-9_]+)|(?P<op>==|!=|<=|>=|->|[<>()\[\],]))")
 _COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
+MAX_DEPTH = 50
 
 
 class ExprError(Exception):
@@ -42,7 +43,7 @@ class ExprError(Exception):
 
 def caret(text: str, start: int, end: int) -> str:
     """The expression with carets under characters [start, end), indented for a report."""
-    line = text.replace("\n", " ")
+    line = "".join(" " if c.isspace() else c for c in text)
     width = max(1, min(end, len(line) + 1) - start)
     return f"    {line}\n    {' ' * start}{'^' * width}"
 
@@ -121,7 +122,8 @@ def _tokenize(text: str) -> list[_Token]:
             return tokens
         m = _TOKEN_RE.match(text, pos)
         if m is None:
-            raise ExprError(f"unexpected character {text[pos]!r}", pos)
+            hint = " (did you mean '=='?)" if text[pos] == "=" else ""
+            raise ExprError(f"unexpected character {text[pos]!r}{hint}", pos)
         kind = "name" if m.group("name") else "op"
         value = m.group(kind)
         tokens.append(_Token(kind, value, m.start(kind)))
@@ -133,6 +135,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokenize(text)
         self.pos = 0
+        self.depth = 0
 
     @property
     def tok(self) -> _Token:
@@ -159,11 +162,16 @@ class _Parser:
         return node
 
     def _implies(self) -> Node:
-        left = self._or()
-        if self._at("->"):
-            self._take()
-            return Implies(left, self._implies())
-        return left
+        parts = [self._or()]
+        while self._at("->"):
+            arrow = self._take()
+            if len(parts) >= MAX_DEPTH:
+                raise ExprError(f"more than {MAX_DEPTH} '->' in a row", arrow.start, arrow.end)
+            parts.append(self._or())
+        node = parts.pop()
+        while parts:  # right-associative: a -> (b -> c)
+            node = Implies(parts.pop(), node)
+        return node
 
     def _or(self) -> Node:
         args = [self._and()]
@@ -180,20 +188,28 @@ class _Parser:
         return args[0] if len(args) == 1 else And(tuple(args))
 
     def _not(self) -> Node:
-        if self._at("not"):
+        negations = 0
+        while self._at("not"):
             self._take()
-            return Not(self._not())
-        return self._atom()
+            negations += 1
+        node = self._atom()
+        return Not(node) if negations % 2 else node  # `not not x` is x
 
     def _atom(self) -> Node:
         tok = self.tok
         if self._at("("):
             self._take()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise ExprError(
+                    f"expression nested too deeply (more than {MAX_DEPTH} parentheses)", tok.start
+                )
             node = self._implies()
+            self.depth -= 1
             if not self._at(")"):
                 raise ExprError(
-                    f"expected ')' to close the '(' at character {tok.start + 1}, "
-                    f"found {self.tok.describe()}",
+                    f"missing ')' for the '(' that opens at character {tok.start + 1} "
+                    f"of the expression; found {self.tok.describe()}",
                     self.tok.start,
                     self.tok.end,
                 )

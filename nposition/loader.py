@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date as Date
 from pathlib import Path
 
 import yaml
@@ -20,7 +21,7 @@ from nposition.model import (
     RuleKind,
     Source,
 )
-from nposition.yamlio import Reader, expression_start
+from nposition.yamlio import Reader, scalar_locator
 
 CASE_FILE = "case.yaml"
 CHECKS_FILE = "checks.yaml"
@@ -71,13 +72,19 @@ def read_case(case_dir: Path) -> tuple[Case | None, list[Problem]]:
     issues = header.issues
     parties: list[Party] = []
     seen: dict[str, Path] = {}
+    documents = frozenset(d.id for d in header.documents)
     for path in party_files(case_dir):
-        preader = Reader(path, problems)
-        party = read_party(preader, issues)
+        party = read_party(Reader(path, problems), issues, documents)
         if party is None:
             continue
         if party.id in seen:
-            preader.error(None, f"party '{party.id}' is already defined in {seen[party.id]}")
+            problems.append(
+                Problem(
+                    party.location,
+                    Severity.ERROR,
+                    f"party '{party.id}' is already defined in {seen[party.id]}",
+                )
+            )
             continue
         seen[party.id] = path
         parties.append(party)
@@ -85,18 +92,6 @@ def read_case(case_dir: Path) -> tuple[Case | None, list[Problem]]:
         problems.append(
             Problem(reader.loc(None), Severity.ERROR, "the case has no party files beside it")
         )
-    doc_ids = {d.id for d in header.documents}
-    for party in parties:
-        for rule in party.rules:
-            if rule.source.document and rule.source.document not in doc_ids:
-                problems.append(
-                    Problem(
-                        rule.location,
-                        Severity.ERROR,
-                        f"rule '{rule.id}': source cites unknown document "
-                        f"'{rule.source.document}' ({expr.suggest(rule.source.document, sorted(doc_ids))})",
-                    )
-                )
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
     case = Case(
@@ -202,11 +197,13 @@ def _name(reader: Reader, node: yaml.Node, what: str) -> str | None:
     value = reader.text(node, what)
     if value is None:
         return None
-    if not expr.NAME_RE.match(value) or value in expr.KEYWORDS:
+    if value in expr.KEYWORDS:
+        reader.error(node, f"{what} '{value}' is a keyword of rule expressions; choose another id")
+        return None
+    if not expr.NAME_RE.match(value):
         reader.error(
             node,
-            f"{what} '{value}' must use only letters, digits and '_' and not be one of "
-            f"{', '.join(sorted(expr.KEYWORDS))} (it is used inside rule expressions)",
+            f"{what} '{value}' must use only letters, digits and '_' (it is used inside rule expressions)",
         )
         return None
     return value
@@ -233,8 +230,15 @@ def _read_documents(reader: Reader, node: yaml.Node) -> tuple[Document, ...]:
 
 def _date(reader: Reader, node: yaml.Node) -> str | None:
     value = reader.text(node, "date")
-    if value is not None and not _DATE.match(value):
+    if value is None:
+        return None
+    if not _DATE.match(value):
         reader.error(node, f"date '{value}' must be YYYY-MM-DD, YYYY-MM or YYYY")
+        return None
+    try:
+        Date.fromisoformat(value + "-01-01"[len(value) - 4 :])
+    except ValueError:
+        reader.error(node, f"date '{value}' is not a real calendar date")
         return None
     return value
 
@@ -245,8 +249,13 @@ def _read_status_quo(
     if isinstance(node, yaml.ScalarNode) and node.value == "no_agreement":
         return None
     names = tuple(i.id for i in issues)
-    keys = reader.mapping(node, "status_quo (a package, or no_agreement)", names)
-    if keys is None or len(keys) != len(issues):
+    keys = reader.mapping(node, "status_quo (a package, or no_agreement)", (), names)
+    if keys is None:
+        return None
+    missing = [n for n in names if n not in keys]
+    for name in missing:
+        reader.error(node, f"status_quo gives no option for issue '{name}'")
+    if missing:
         return None
     package: list[int] = []
     for issue in issues:
@@ -263,14 +272,16 @@ def _read_status_quo(
     return tuple(package)
 
 
-def read_party(reader: Reader, issues: tuple[Issue, ...]) -> Party | None:
+def read_party(
+    reader: Reader, issues: tuple[Issue, ...], documents: frozenset[str] | None = None
+) -> Party | None:
     """One party file; None when it has errors (they are recorded on the reader)."""
     root = reader.load()
     if root is None:
         return None
     before = _error_count(reader)
     keys = reader.mapping(
-        root, "party", required=("party", "name", "rules"), optional=("as_of", "reservation")
+        root, "party file", required=("party", "name", "rules"), optional=("as_of", "reservation")
     )
     if keys is None or "party" not in keys:
         return None
@@ -290,7 +301,7 @@ def read_party(reader: Reader, issues: tuple[Issue, ...]) -> Party | None:
             )
     rules: list[Rule] = []
     for item in reader.sequence(keys["rules"], "rules") if "rules" in keys else []:
-        rule = read_rule(reader, item, party_id or "?", issues)
+        rule = read_rule(reader, item, party_id or "?", issues, documents)
         if rule is None:
             continue
         if rule.id in (r.id for r in rules):
@@ -300,16 +311,25 @@ def read_party(reader: Reader, issues: tuple[Issue, ...]) -> Party | None:
     if _error_count(reader) > before or party_id is None:
         return None
     return Party(
-        party_id, name or party_id, tuple(rules), as_of or "", reservation, reader.loc(root)
+        party_id,
+        name or party_id,
+        tuple(rules),
+        as_of or "",
+        reservation,
+        reader.loc(keys["party"]),
     )
 
 
 def read_rule(
-    reader: Reader, node: yaml.Node, party: str, issues: tuple[Issue, ...]
+    reader: Reader,
+    node: yaml.Node,
+    party: str,
+    issues: tuple[Issue, ...],
+    documents: frozenset[str] | None = None,
 ) -> Rule | None:
     """One rule mapping of a party file or a scenario's `add`."""
     keys = reader.mapping(
-        node, "rule", required=("id", "kind", "require", "source"), optional=_RULE_KEYS
+        node, _rule_label(node), required=("id", "kind", "require", "source"), optional=_RULE_KEYS
     )
     if keys is None or "id" not in keys:
         return None
@@ -334,7 +354,7 @@ def read_rule(
     text = reader.text(keys["text"], f"{what}: text") if "text" in keys else ""
     require = read_expression(reader, keys["require"], what, issues) if "require" in keys else None
     when = read_expression(reader, keys["when"], what, issues) if "when" in keys else None
-    source = read_source(reader, keys["source"], what) if "source" in keys else None
+    source = read_source(reader, keys["source"], what, documents) if "source" in keys else None
     if _error_count(reader) > before or kind is None or require is None or source is None:
         return None
     if "when" in keys and when is None:
@@ -351,6 +371,15 @@ def read_rule(
         weight=weight if weight is not None else 1.0,
         location=reader.loc(node),
     )
+
+
+def _rule_label(node: yaml.Node) -> str:
+    """`rule 'id'` for messages about a rule mapping, read before the mapping is checked."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
+                return f"rule '{value.value}'"
+    return "rule"
 
 
 def _kind(reader: Reader, node: yaml.Node, what: str) -> RuleKind | None:
@@ -371,32 +400,29 @@ def read_expression(
         return None
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
         text = text.lower() if text.lower() in ("true", "false") else text
-    start = expression_start(reader, node)
+    locate = scalar_locator(reader, node, text)
     try:
         tree = expr.parse(text)
     except expr.ExprError as e:
-        _expr_problem(reader, start, what, text, e)
+        _expr_problem(reader, locate(e.start), what, text, e)
         return None
     resolved, errors = expr.resolve(tree, issues)
     for error in errors:
-        _expr_problem(reader, start, what, text, error)
+        _expr_problem(reader, locate(error.start), what, text, error)
     if errors:
         return None
-    return Expression(text, resolved, start)
+    return Expression(text, resolved, locate(0))
 
 
-def _expr_problem(reader: Reader, start: Location, what: str, text: str, e: expr.ExprError) -> None:
+def _expr_problem(reader: Reader, where: Location, what: str, text: str, e: expr.ExprError) -> None:
     reader.problems.append(
-        Problem(
-            start.shifted(e.start) if "\n" not in text else start,
-            Severity.ERROR,
-            f"{what}: {e.message}",
-            expr.caret(text, e.start, e.end),
-        )
+        Problem(where, Severity.ERROR, f"{what}: {e.message}", expr.caret(text, e.start, e.end))
     )
 
 
-def read_source(reader: Reader, node: yaml.Node, what: str) -> Source | None:
+def read_source(
+    reader: Reader, node: yaml.Node, what: str, documents: frozenset[str] | None = None
+) -> Source | None:
     keys = reader.mapping(node, f"{what}: source", ("who", "date"), _SOURCE_KEYS)
     if keys is None or "who" not in keys or "date" not in keys:
         return None
@@ -411,6 +437,13 @@ def read_source(reader: Reader, node: yaml.Node, what: str) -> Source | None:
     if not values.get("quote"):
         reader.error(
             node, f"{what}: source needs a short 'quote' (or a paraphrase with 'paraphrase: true')"
+        )
+        return None
+    cited = values.get("document")
+    if cited and documents is not None and cited not in documents:
+        reader.error(
+            keys["document"],
+            f"{what}: source cites unknown document '{cited}' ({expr.suggest(cited, sorted(documents))})",
         )
         return None
     if who is None or date is None:

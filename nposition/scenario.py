@@ -183,7 +183,8 @@ def _read_add(
         node.start_mark,
         node.end_mark,
     )
-    rule = read_rule(reader, body, party or "", case.issues)
+    documents = frozenset(d.id for d in case.documents)
+    rule = read_rule(reader, body, party or "", case.issues, documents)
     if rule is None:
         return None
     if rule.key in rules:

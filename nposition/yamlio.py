@@ -8,7 +8,7 @@ refused before parsing.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
@@ -32,6 +32,7 @@ class Reader:
         self.path = Path(path)
         self.display = display or str(path)
         self.problems = problems
+        self.source = ""
 
     # --- problems ---------------------------------------------------------------------------
     def loc(self, node: yaml.Node | None) -> Location:
@@ -54,7 +55,7 @@ class Reader:
             if size > MAX_FILE_BYTES:
                 self.error(None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
                 return None
-            text = self.path.read_text(encoding="utf-8")
+            text = self.source = self.path.read_text(encoding="utf-8")
         except UnicodeDecodeError as e:
             self.error(None, f"not UTF-8 text ({e.reason} at byte {e.start})")
             return None
@@ -68,7 +69,11 @@ class Reader:
             where = (
                 Location(self.display, mark.line + 1, mark.column + 1) if mark else self.loc(None)
             )
-            what = " ".join(str(x) for x in (e.context, e.problem) if x)
+            what = str(e.problem or e.context)
+            if e.context and e.problem:
+                opened = e.context_mark
+                at = f" at {opened.line + 1}:{opened.column + 1}" if opened else ""
+                what += f" ({e.context}{at})"
             self.problems.append(Problem(where, Severity.ERROR, f"invalid YAML: {what}"))
             return None
         except yaml.YAMLError as e:
@@ -82,6 +87,18 @@ class Reader:
             self.error(shared, "YAML anchors and aliases are not supported in position files")
             return None
         return root
+
+    def text_between(self, node: yaml.Node) -> str | None:
+        """The raw text of a node in the file, when known."""
+        start, end = node.start_mark.index, node.end_mark.index
+        if not self.source or end > len(self.source) or self.source[start:end].count("\n") > 200:
+            return None
+        return self.source[start:end]
+
+    def location_of(self, index: int) -> Location:
+        """The line and column of a character index of the file."""
+        line_start = self.source.rfind("\n", 0, index) + 1
+        return Location(self.display, self.source.count("\n", 0, index) + 1, index - line_start + 1)
 
     # --- typed access -----------------------------------------------------------------------
     def mapping(
@@ -131,13 +148,17 @@ class Reader:
 
     def number(self, node: yaml.Node, what: str) -> float | None:
         if isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT):
-            try:
-                value = float(str(node.value).replace("_", ""))
-            except ValueError:
-                value = float(int(str(node.value).replace("_", ""), 0))
-            if value == value and abs(value) != float("inf"):  # finite
+            value = _to_float(str(node.value))
+            if value is not None and value == value and abs(value) != float("inf"):  # finite
                 return value
-        self.error(node, f"{what} must be a finite number, not {describe(node)}")
+        hint = ""
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag == _STR
+            and _to_float(node.value) is not None
+        ):
+            hint = " (YAML reads it as text: write it with a decimal point, e.g. 1.0e+3 or 1000)"
+        self.error(node, f"{what} must be a finite number, not {describe(node)}{hint}")
         return None
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
@@ -147,13 +168,46 @@ class Reader:
         return None
 
 
-def expression_start(reader: Reader, node: yaml.Node) -> Location:
-    """Where the first character of a scalar's text sits in the file (best effort for blocks)."""
-    loc = reader.loc(node)
-    style = getattr(node, "style", None)
-    if style in ("'", '"'):
-        return loc.shifted(1)
-    return loc
+def _to_float(text: str) -> float | None:
+    try:
+        return float(text.replace("_", ""))
+    except ValueError:
+        try:
+            return float(int(text.replace("_", ""), 0))
+        except ValueError:
+            return None
+
+
+def scalar_locator(reader: Reader, node: yaml.Node, value: str) -> Callable[[int], Location]:
+    """Map a character offset in a scalar's (folded, stripped) value to its place in the file.
+
+    YAML folds line breaks and indentation of multi-line scalars into single spaces, so offsets
+    are aligned with the raw text: each character of the value is matched to the next equal
+    character of the raw text, and each space to a run of whitespace.
+    """
+    start = reader.loc(node)
+    raw = reader.text_between(node)
+    if raw is None:
+        return start.shifted
+    positions: list[int] = []
+    r = 0
+    for ch in value:
+        if ch.isspace():
+            positions.append(r)
+            while r < len(raw) and raw[r].isspace():
+                r += 1
+            continue
+        while r < len(raw) and raw[r] != ch:
+            r += 1
+        positions.append(min(r, len(raw)))
+        r += 1
+    base = node.start_mark.index
+
+    def locate(offset: int) -> Location:
+        index = base + (positions[offset] if offset < len(positions) else r)
+        return reader.location_of(index)
+
+    return locate
 
 
 def describe(node: yaml.Node) -> str:

@@ -1,0 +1,257 @@
+"""Tests of loading and validating a case: the valid mini case, and every bad input's exact message.
+
+Each folder under `tests/data/invalid/` is a small case with one mistake (or, for
+`multiple-errors`, three) and an `expected.txt` holding the problems exactly as `str(problem)`
+prints them, with paths relative to `tests/data/invalid/`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nposition import expr
+from nposition.errors import LoadError, Location, Problem, Severity
+from nposition.lint import validate
+from nposition.loader import load_case, read_case
+from nposition.model import RuleKind
+from nposition.yamlio import MAX_FILE_BYTES
+
+DATA = Path(__file__).parent / "data"
+INVALID = DATA / "invalid"
+MINI = DATA / "cases" / "mini"
+FOLDERS = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
+
+# Folders whose current output is wrong; each test below fails on them until the bug is fixed.
+KNOWN_BUGS: dict[str, str] = {}
+# Bugs that also change how many problems are reported (a crash, or a missing error).
+COUNT_BUGS: set[str] = set()
+# The wording of these messages comes from libyaml (PyYAML's pure-Python parser words them apart).
+LIBYAML_WORDING = {"malformed-yaml", "unclosed-quote"}
+# Cases that load; their findings come from the semantic lints of `validate`.
+LINT_FINDINGS = {"self-contradiction", "when-never-holds", "always-holds"}
+
+
+def _params(names: list[str], bugs: set[str] | dict[str, str]) -> list[object]:
+    """One pytest param per folder; strict xfail where a known bug breaks this test."""
+    params: list[object] = []
+    for name in names:
+        marks: list[pytest.MarkDecorator] = []
+        if name in bugs:
+            marks.append(pytest.mark.xfail(reason=KNOWN_BUGS[name], strict=True))
+        if name in LIBYAML_WORDING:
+            marks.append(
+                pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="needs libyaml")
+            )
+        params.append(pytest.param(name, marks=marks, id=name))
+    return params
+
+
+def expected_problems(name: str) -> list[str]:
+    """The problems of `expected.txt`: a line, plus the indented caret lines that follow it."""
+    blocks: list[str] = []
+    for line in (INVALID / name / "expected.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("    ") and blocks:
+            blocks[-1] += "\n" + line
+        elif line:
+            blocks.append(line)
+    return blocks
+
+
+def is_warning(text: str) -> bool:
+    return re.match(r"\S+:\d+:\d+: warning: ", text) is not None
+
+
+@pytest.fixture
+def in_invalid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run inside tests/data/invalid so that problems print as `<case>/<file>:line:col`."""
+    monkeypatch.chdir(INVALID)
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("in_invalid")
+@pytest.mark.parametrize("name", _params(FOLDERS, KNOWN_BUGS))
+def test_bad_input_reports_exact_message(name: str) -> None:
+    """`validate` reports each expected problem exactly as written in the folder's expected.txt."""
+    validation = validate(Path(name))
+    printed = [str(p) for p in validation.problems]
+    for problem in expected_problems(name):
+        assert problem in printed, "\n".join(printed)
+    if all(is_warning(p) for p in expected_problems(name)):
+        assert validation.errors == 0
+    else:
+        assert validation.errors > 0
+
+
+@pytest.mark.usefixtures("in_invalid")
+@pytest.mark.parametrize(
+    "name", _params([n for n in FOLDERS if n not in LINT_FINDINGS], KNOWN_BUGS)
+)
+def test_bad_input_fails_to_load(name: str) -> None:
+    """`load_case` raises LoadError carrying the expected problems, and `read_case` gives no case."""
+    with pytest.raises(LoadError) as info:
+        load_case(Path(name))
+    printed = [str(p) for p in info.value.errors]
+    assert set(expected_problems(name)) <= set(printed), "\n".join(printed)
+    assert str(info.value) == "\n".join(printed)
+    assert read_case(Path(name))[0] is None
+
+
+@pytest.mark.usefixtures("in_invalid")
+@pytest.mark.parametrize("name", _params(FOLDERS, COUNT_BUGS))
+def test_one_mistake_gives_one_problem(name: str) -> None:
+    """A mistake is reported once, with no follow-on errors or warnings caused by it."""
+    validation = validate(Path(name))
+    assert len(validation.problems) == len(expected_problems(name)), "\n".join(
+        str(p) for p in validation.problems
+    )
+
+
+def _caret_cases() -> list[str]:
+    return [n for n in FOLDERS if any("\n" in p for p in expected_problems(n))]
+
+
+@pytest.mark.usefixtures("in_invalid")
+@pytest.mark.parametrize("name", _params(_caret_cases(), KNOWN_BUGS))
+def test_expression_error_column_points_into_the_file(name: str) -> None:
+    """The line:col of an expression error is the file position of the first underlined character."""
+    problems = [p for p in validate(Path(name)).problems if p.detail]
+    assert problems
+    for problem in problems:
+        text_line, caret_line = problem.detail.splitlines()
+        start = caret_line.index("^")
+        underlined = text_line[start : start + caret_line.count("^")]
+        loc = problem.location
+        file_line = Path(loc.path).read_text(encoding="utf-8").splitlines()[loc.line - 1]
+        if underlined:
+            assert file_line[loc.column - 1 :].startswith(underlined), (file_line, str(problem))
+        else:  # the caret stands just past the end of the expression
+            assert file_line[: loc.column - 1].rstrip("'\"").endswith(text_line[4:].rstrip())
+
+
+@pytest.mark.usefixtures("in_invalid")
+def test_every_problem_of_a_case_is_reported_at_once() -> None:
+    """Three independent errors in two files give three problems, in file and line order."""
+    with pytest.raises(LoadError) as info:
+        load_case(Path("multiple-errors"))
+    errors = info.value.errors
+    assert [(p.location.path, p.location.line) for p in errors] == [
+        ("multiple-errors/buyer.yaml", 8),
+        ("multiple-errors/buyer.yaml", 13),
+        ("multiple-errors/case.yaml", 19),
+    ]
+    assert all(p.severity is Severity.ERROR for p in errors)
+
+
+@pytest.mark.usefixtures("in_invalid")
+def test_self_contradiction_loads_but_fails_validation() -> None:
+    """A party whose red lines clash loads; `validate` names a minimal clashing set as an error."""
+    case = load_case(Path("self-contradiction"))
+    assert [r.id for r in case.party("buyer").red_lines] == [
+        "not-high",
+        "premium-only",
+        "some-warranty",
+    ]
+    validation = validate(Path("self-contradiction"))
+    assert validation.errors == 1
+    assert "'some-warranty'" not in validation.problems[0].message
+
+
+def test_oversized_file_is_refused_quickly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 10 MB party file is refused by its size, before any parsing, with the size and the limit."""
+    case_dir = tmp_path / "big"
+    case_dir.mkdir()
+    (case_dir / "case.yaml").write_text((MINI / "case.yaml").read_text())
+    (case_dir / "buyer.yaml").write_text("party: buyer\n" + "# padding\n" * (1024 * 1024))
+    monkeypatch.chdir(tmp_path)
+    began = time.perf_counter()
+    with pytest.raises(LoadError) as info:
+        load_case(Path("big"))
+    assert time.perf_counter() - began < 1.0
+    assert [str(p) for p in info.value.problems] == [
+        f"big/buyer.yaml: file is 10,485,773 bytes; the limit is {MAX_FILE_BYTES:,}"
+    ]
+
+
+def test_missing_case_file_is_a_located_problem(tmp_path: Path) -> None:
+    """A folder without case.yaml gives a problem naming the file, not a traceback."""
+    case, problems = read_case(tmp_path)
+    assert case is None
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'case.yaml'}: cannot read file: No such file or directory"
+    ]
+
+
+def test_problem_prints_location_message_and_caret() -> None:
+    """`str(problem)` is `path:line:col: message`, `warning: ` for warnings, then the detail lines."""
+    loc = Location("p/r.yaml", 14, 14)
+    assert (
+        str(Problem(loc, Severity.ERROR, "bad", "    a\n    ^"))
+        == "p/r.yaml:14:14: bad\n    a\n    ^"
+    )
+    assert str(Problem(loc, Severity.WARNING, "odd")) == "p/r.yaml:14:14: warning: odd"
+    assert str(Problem(Location("p/r.yaml"), Severity.ERROR, "empty")) == "p/r.yaml: empty"
+
+
+# --- a valid case -------------------------------------------------------------------------------
+
+
+def test_mini_case_loads_with_its_issues_and_options_in_order() -> None:
+    """The mini case loads: issue ids, option order, ordered flags, documents, no status quo."""
+    case = load_case(MINI)
+    assert case.id == "mini"
+    assert [(i.id, i.option_ids(), i.ordered) for i in case.issues] == [
+        ("price", ["low", "mid", "high"], True),
+        ("delivery", ["fast", "slow"], True),
+        ("warranty", ["none", "basic", "full"], False),
+    ]
+    assert case.issue("price").options[1].label == "Medium"
+    assert [(d.id, d.date) for d in case.documents] == [("framework-2020", "2020-03-01")]
+    assert case.status_quo is None
+    assert [p.id for p in case.parties] == ["buyer", "seller"]
+
+
+def test_mini_case_rules_keep_kind_cost_weight_and_when() -> None:
+    """Rules keep file order, kind, cost and weight (1 by default), `when` and the expression text."""
+    case = load_case(MINI)
+    rows = [
+        (r.key, r.kind, r.cost, r.weight, r.when.text if r.when else None, r.require.text)
+        for r in case.rules
+    ]
+    red, pref = RuleKind.RED_LINE, RuleKind.PREFERENCE
+    assert rows == [
+        ("buyer/not-high", red, 2.0, 1.0, None, "price < high"),
+        ("buyer/warranty-needed", red, 1.0, 1.0, None, "warranty != none"),
+        ("buyer/fast-delivery", pref, 1.0, 2.0, None, "delivery == fast"),
+        ("buyer/low-price", pref, 1.0, 1.0, None, "price == low"),
+        ("seller/not-low", red, 3.0, 1.0, None, "price >= mid"),
+        ("seller/full-warranty-costs", red, 1.0, 1.0, "warranty == full", "price == high"),
+        ("seller/basic-means-slow", red, 0.5, 1.0, "warranty == basic", "delivery == slow"),
+        ("seller/high-price", pref, 1.0, 3.0, None, "price == high"),
+    ]
+
+
+def test_mini_case_expressions_are_resolved_and_located() -> None:
+    """Expressions are resolved to option index sets and located at their first character."""
+    case = load_case(MINI)
+    not_high = case.rule("buyer/not-high")
+    assert not_high.require.node == expr.Member(0, frozenset({0, 1}))
+    assert str(not_high.require.location) == f"{MINI / 'buyer.yaml'}:8:14"
+    basic = case.rule("seller/basic-means-slow")
+    assert basic.when is not None
+    assert basic.when.node == expr.Member(2, frozenset({1}))
+    assert str(basic.when.location) == f"{MINI / 'seller.yaml'}:20:11"
+    source = case.rule("buyer/fast-delivery").source
+    assert (source.who, source.date, source.paraphrase) == ("Logistics", "2024-01-02", True)
+    assert case.rule("buyer/warranty-needed").source.document == "framework-2020"
+
+
+def test_mini_case_validates_cleanly() -> None:
+    """The mini case has no errors and no warnings."""
+    assert validate(MINI).problems == ()
