@@ -328,7 +328,7 @@ def _verdict(
     if clashing:
         text += f", no common option on {', '.join(clashing)}"
     else:
-        text += " although every issue has common options (the clash is across issues)"
+        text += ", although every issue has common options (the clash is across issues)"
     if concessions:
         c = concessions[0]
         text += (

@@ -57,7 +57,11 @@ def test_validate_strict_fails_on_warnings(cases: Path, tmp_path: Path) -> None:
     """Warnings keep exit 0 unless --strict, which makes them exit 2."""
     shutil.copytree(cases / "mini", tmp_path / "mini")
     seller = tmp_path / "mini" / "seller.yaml"
-    seller.write_text(seller.read_text().replace("when: warranty == basic", "when: warranty == basic and warranty == none"))
+    seller.write_text(
+        seller.read_text().replace(
+            "when: warranty == basic", "when: warranty == basic and warranty == none"
+        )
+    )
     assert run(tmp_path, "validate").exit_code == 0
     result = run(tmp_path, "validate", "--strict")
     assert result.exit_code == 2
@@ -153,7 +157,9 @@ def test_fail_on_conflict(cases: Path, tmp_path: Path) -> None:
 
 def test_explain_full_package(cases: Path) -> None:
     """`explain` on a full package reports each rule held or broken."""
-    result = run(cases, "explain", "price=low", "delivery=fast", "warranty=basic", "--format", "json")
+    result = run(
+        cases, "explain", "price=low", "delivery=fast", "warranty=basic", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     status = {r["rule"]: r["status"] for p in data["parties"] for r in p["rules"]}
@@ -203,8 +209,12 @@ def test_schema(kind: str) -> None:
 
 def test_space_too_large_is_refused(cases: Path) -> None:
     """A space over --max-packages is refused at once with exit 2."""
-    result = run(cases, "--max-packages", "10", "analyze") if False else runner.invoke(
-        app, ["--positions", str(cases), "--case", "mini", "--max-packages", "10", "analyze"]
+    result = (
+        run(cases, "--max-packages", "10", "analyze")
+        if False
+        else runner.invoke(
+            app, ["--positions", str(cases), "--case", "mini", "--max-packages", "10", "analyze"]
+        )
     )
     assert result.exit_code == 2
     assert "the outcome space has 18 packages (3 x 2 x 3); the limit is 10" in result.stderr

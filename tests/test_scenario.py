@@ -110,14 +110,26 @@ HEAD = "scenario: bad\ntitle: Bad\nrationale: Testing.\nchanges:\n"
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ("  - drop: buyr/not-high\n", "bad.yaml:5:11: unknown party 'buyr' in 'buyr/not-high' (did you mean 'buyer'?)"),
-        ("  - drop: buyer/not-hihg\n", "bad.yaml:5:11: unknown rule 'buyer/not-hihg' (did you mean 'buyer/not-high'"),
-        ("  - soften: buyer/low-price\n", "bad.yaml:5:13: cannot soften 'buyer/low-price': it is already a preference"),
+        (
+            "  - drop: buyr/not-high\n",
+            "bad.yaml:5:11: unknown party 'buyr' in 'buyr/not-high' (did you mean 'buyer'?)",
+        ),
+        (
+            "  - drop: buyer/not-hihg\n",
+            "bad.yaml:5:11: unknown rule 'buyer/not-hihg' (did you mean 'buyer/not-high'",
+        ),
+        (
+            "  - soften: buyer/low-price\n",
+            "bad.yaml:5:13: cannot soften 'buyer/low-price': it is already a preference",
+        ),
         (
             "  - set: {rule: seller/not-low, require: price == cheap}\n",
             "bad.yaml:5:51: set 'seller/not-low': unknown option 'cheap' for issue 'price' (known: low, mid, high)",
         ),
-        ("  - drop: buyer/not-high\n    weight: 2\n", "bad.yaml:6:13: 'weight' goes with soften, not drop"),
+        (
+            "  - drop: buyer/not-high\n    weight: 2\n",
+            "bad.yaml:6:13: 'weight' goes with soften, not drop",
+        ),
         (
             "  - add: {party: sellr, id: x, kind: red_line, require: 'true', source: {who: a, date: 2020, quote: b}}\n",
             "bad.yaml:5:18: add: unknown party 'sellr' (did you mean 'seller'?)",
@@ -137,12 +149,16 @@ def test_scenario_errors(tmp_path: Path, changes: str, message: str) -> None:
 
 def test_scenario_id_must_match_file(tmp_path: Path) -> None:
     """The `scenario:` id must equal the file name."""
-    error = _broken_scenario(tmp_path, HEAD.replace("scenario: bad", "scenario: other") + "  - drop: buyer/not-high\n")
+    error = _broken_scenario(
+        tmp_path, HEAD.replace("scenario: bad", "scenario: other") + "  - drop: buyer/not-high\n"
+    )
     assert "bad.yaml:1:11: scenario id 'other' must match the file name 'bad'" in str(error)
 
 
 def test_unknown_scenario_name() -> None:
     """An unknown scenario name is a usage error with a suggestion."""
     case = _mini()
-    with pytest.raises(Exception, match=r"unknown scenario 'seller-flexibel' \(did you mean 'seller-flexible'\?\)"):
+    with pytest.raises(
+        Exception, match=r"unknown scenario 'seller-flexibel' \(did you mean 'seller-flexible'\?\)"
+    ):
         scenarios.load(case, CASES / "mini", "seller-flexibel", Space(case.issues))

@@ -1,0 +1,65 @@
+"""`nposition import-genius`: turn a GENIUS/ANAC domain and its utility profiles into a case folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nposition.cli.common import STATE, FormatOption, handle_errors, output
+from nposition.errors import LoadError
+from nposition.render import Format
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import-genius")(handle_errors(import_genius))
+
+
+def import_genius(
+    domain: Annotated[
+        Path, typer.Argument(help="The GENIUS domain file (the negotiation template XML).")
+    ],
+    profiles: Annotated[
+        list[Path], typer.Argument(help="One GENIUS utility profile XML per party.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="The case folder to write; its name is the default case id."
+        ),
+    ],
+    case: Annotated[
+        str | None,
+        typer.Option("--case", help="The case id written into case.yaml (default: from --out)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing case folder at --out.")
+    ] = False,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Turn a GENIUS/ANAC domain and its utility profiles into a case folder (one party each)."""
+    from nposition.genius import import_genius as run
+
+    try:
+        summary = run(domain, profiles, out, case, force, STATE.max_packages)
+    except LoadError as e:
+        if STATE.debug:
+            raise
+        for problem in e.problems:
+            print(str(problem), file=sys.stderr)
+        count = len(e.errors)
+        print(f"error: {count} problem{'s' if count != 1 else ''} found; nothing was written",
+              file=sys.stderr)
+        raise typer.Exit(2) from None
+    if fmt is Format.JSON:
+        output(summary, fmt)
+        return
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(
+        f"wrote case '{summary.case}' to {summary.out}: {len(summary.issues)} issues, "
+        f"{len(summary.parties)} parties ({', '.join(summary.parties)}), "
+        f"{summary.size:,} packages"
+    )
