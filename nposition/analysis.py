@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nposition import conflicts as dual
+from nposition.bargaining import MAX_LISTED, bargain, disagreement, point_dict
 from nposition.expr import members
 from nposition.model import Case, Rule
 from nposition.model import number as number
@@ -98,6 +99,30 @@ class Concession:
 
 
 @dataclass(frozen=True, slots=True)
+class SolutionsView:
+    """Bargaining over the zone, or over the cheapest concession's zone when it is empty."""
+
+    basis: str  # "zone" or "concession"
+    concession: tuple[str, ...]  # the rules dropped, when the basis is a concession
+    disagreement: dict[str, float | int]
+    candidates: int  # individually rational packages
+    pareto_size: int
+    pareto: tuple[dict[str, Any], ...]  # the first MAX_LISTED frontier packages, in package order
+    points: dict[str, dict[str, Any] | None]  # nash, kalai_smorodinsky, egalitarian, utilitarian
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "basis": self.basis,
+            "concession": list(self.concession),
+            "disagreement": dict(self.disagreement),
+            "candidates": self.candidates,
+            "pareto_size": self.pareto_size,
+            "pareto": list(self.pareto),
+            **self.points,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class PartySummary:
     id: str
     name: str
@@ -148,6 +173,7 @@ class Analysis:
     concessions: tuple[Concession, ...]
     complete: bool
     verdict: str
+    solutions: SolutionsView | None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -166,6 +192,7 @@ class Analysis:
             "conflicts": [c.to_dict() for c in self.conflicts],
             "concessions": [c.to_dict() for c in self.concessions],
             "complete": self.complete,
+            "solutions": self.solutions.to_dict() if self.solutions else None,
         }
 
 
@@ -176,13 +203,13 @@ def analyze(
     space: Space | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Analysis:
-    """Everything `nposition analyze` reports (bargaining aside) for one case."""
+    """Everything `nposition analyze` reports for one case."""
     space = space or Space(case.issues)
     sets = [acceptable(space, p) for p in case.parties]
     zone_bits = space.all_of(case.red_lines)
     red = list(case.red_lines)
     found = dual.dualize([space.rule_bits(r) for r in red], space.full)
-    valuation = Valuation(space, case.parties) if found.corrections else None
+    valuation = Valuation(space, case.parties)
     found_conflicts = tuple(
         sorted(
             (_conflict(case, [red[i] for i in dual.members(m)]) for m in found.conflicts),
@@ -212,6 +239,32 @@ def analyze(
         concessions=tuple(concessions),
         complete=found.complete,
         verdict=_verdict(case, zone, found_conflicts, concessions, overlaps),
+        solutions=_solutions(case, space, valuation, zone_bits, concessions),
+    )
+
+
+def _solutions(
+    case: Case, space: Space, valuation: Valuation, zone_bits: int, concessions: list[Concession]
+) -> SolutionsView | None:
+    basis = "zone"
+    dropped: tuple[str, ...] = ()
+    if not zone_bits:
+        if not concessions:
+            return None
+        basis, dropped = "concession", concessions[0].drop
+        zone_bits = space.all_of([r for r in case.red_lines if r.key not in dropped])
+    point = disagreement(case, space, valuation)
+    found = bargain(valuation, zone_bits, point)
+    return SolutionsView(
+        basis=basis,
+        concession=dropped,
+        disagreement={p.id: number(d) for p, d in zip(case.parties, point, strict=True)},
+        candidates=found.candidates,
+        pareto_size=len(found.frontier),
+        pareto=tuple(
+            d for p in found.frontier[:MAX_LISTED] if (d := point_dict(case, space, p)) is not None
+        ),
+        points={name: point_dict(case, space, p) for name, p in found.solutions.items()},
     )
 
 
@@ -261,19 +314,18 @@ def _conflict(case: Case, rules: list[Rule]) -> Conflict:
 
 
 def _concession(
-    case: Case, space: Space, valuation: Valuation | None, red: list[Rule], mask: int, limit: int
+    case: Case, space: Space, valuation: Valuation, red: list[Rule], mask: int, limit: int
 ) -> Concession:
     dropped = sorted((red[i] for i in dual.members(mask)), key=lambda r: r.key)
     kept = [r for i, r in enumerate(red) if not mask >> i & 1]
     bits = space.all_of(kept)
     best = best_utilities = None
-    if valuation is not None:
-        index = best_package(valuation, bits)
-        if index is not None:
-            best = case.package_dict(space.package(index))
-            best_utilities = {
-                p.id: number(u) for p, u in zip(case.parties, valuation.of(index), strict=True)
-            }
+    index = best_package(valuation, bits)
+    if index is not None:
+        best = case.package_dict(space.package(index))
+        best_utilities = {
+            p.id: number(u) for p, u in zip(case.parties, valuation.of(index), strict=True)
+        }
     return Concession(
         drop=tuple(r.key for r in dropped),
         cost=sum(r.cost for r in dropped),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from nposition.model import number
 
 if TYPE_CHECKING:
-    from nposition.analysis import Analysis, Conflict, ZoneView
+    from nposition.analysis import Analysis, Conflict, SolutionsView, ZoneView
     from nposition.checks import CheckReport
     from nposition.compare import Comparison, Diff
     from nposition.explain import Explanation
@@ -275,6 +275,52 @@ def _analysis(a: Analysis) -> list[Block]:
             )
         )
     out.extend(_zone_blocks("Zone of agreement", a.zone))
+    if a.solutions is not None:
+        out.extend(_solution_blocks(a, a.solutions))
+    return out
+
+
+SOLUTION_NAMES = {
+    "nash": "Nash",
+    "kalai_smorodinsky": "Kalai-Smorodinsky",
+    "egalitarian": "egalitarian",
+    "utilitarian": "utilitarian",
+}
+
+
+def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
+    parties = [p.id for p in a.parties]
+    over = (
+        "the zone of agreement"
+        if s.basis == "zone"
+        else f"the zone that the cheapest concession would open (dropping {', '.join(s.concession)})"
+    )
+    d = ", ".join(f"{p} {s.disagreement[p]}" for p in parties)
+    out: list[Block] = [
+        Para(
+            f"Bargaining over {over}: {plural(s.candidates, 'package')} give every party at least "
+            f"its reservation ({d}); {plural(s.pareto_size, 'package')} on the Pareto frontier."
+        )
+    ]
+    rows = []
+    for key, label in SOLUTION_NAMES.items():
+        point = s.points.get(key)
+        if point is not None:
+            rows.append(
+                (
+                    label,
+                    *(str(point["utilities"][p]) for p in parties),
+                    " / ".join(point["package"].values()),
+                )
+            )
+    if rows:
+        out.append(
+            table(
+                "Bargaining solutions",
+                ("solution", *parties, "package (options in issue order)"),
+                rows,
+            )
+        )
     return out
 
 
@@ -343,6 +389,7 @@ def _comparison(c: Comparison) -> list[Block]:
                 str(len(a.conflicts)),
                 "\n".join(cheapest.drop) if cheapest else "-",
                 str(number(cheapest.cost)) if cheapest else "-",
+                _nash_text(a),
             )
         )
     columns = (
@@ -352,6 +399,7 @@ def _comparison(c: Comparison) -> list[Block]:
         "conflicts",
         "cheapest concession",
         "cost",
+        "Nash utilities",
     )
     out: list[Block] = [table(f"Scenarios of case '{c.case}'", columns, rows)]
     titled = [a for a in c.analyses if a.scenario]
@@ -364,6 +412,14 @@ def _comparison(c: Comparison) -> list[Block]:
             )
         )
     return out
+
+
+def _nash_text(a: Analysis) -> str:
+    nash = a.solutions.points.get("nash") if a.solutions else None
+    if a.solutions is None or nash is None:
+        return "-"
+    where = "" if a.solutions.basis == "zone" else " (after concession)"
+    return ", ".join(f"{p} {u}" for p, u in nash["utilities"].items()) + where
 
 
 def _conflict_rows(conflicts: tuple[Conflict, ...]) -> list[tuple[str, str]]:

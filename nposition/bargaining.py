@@ -1,0 +1,176 @@
+"""Bargaining over a set of packages: the Pareto frontier and four classic solutions.
+
+Utilities come from `utility.Valuation`; the disagreement point is each party's reservation
+(its `reservation`, else its utility of the case's status quo, else 0). Only individually
+rational packages count (every party gets at least its reservation). The frontier leaves out
+weakly dominated packages: y dominates x when every party gets at least as much from y and some
+party strictly more. Packages with identical utilities are all kept.
+
+Solutions, each over the frontier (where every maximiser lies):
+- Nash: the largest product of gains over the disagreement point.
+- Kalai-Smorodinsky: the largest smallest gain as a share of the party's ideal gain.
+- egalitarian: the leximin gains (largest smallest gain, then second smallest, ...).
+- utilitarian: the largest sum of utilities.
+Ties go to the larger utility sum, then to the first package in option order (lowest index).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nposition.model import Case, number
+from nposition.space import Space
+from nposition.utility import NUMPY_FROM, Valuation
+
+SOLUTIONS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
+MAX_LISTED = 200  # frontier packages listed in reports (all are counted)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A package and every party's utility of it."""
+
+    index: int
+    utilities: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bargain:
+    """The frontier and the solutions over one set of packages."""
+
+    disagreement: tuple[float, ...]
+    candidates: int  # individually rational packages
+    frontier: tuple[Point, ...]  # in package order
+    solutions: dict[str, Point | None]
+
+
+def disagreement(case: Case, space: Space, valuation: Valuation) -> tuple[float, ...]:
+    """Each party's utility of no agreement."""
+    sq = valuation.of(space.index(case.status_quo)) if case.status_quo is not None else None
+    return tuple(
+        p.reservation if p.reservation is not None else (sq[k] if sq is not None else 0.0)
+        for k, p in enumerate(case.parties)
+    )
+
+
+def bargain(valuation: Valuation, bits: int, point: Sequence[float]) -> Bargain:
+    """Frontier and solutions over the packages of `bits`, with disagreement `point`."""
+    values = valuation.values(bits)
+    if len(values) >= NUMPY_FROM:
+        candidates, frontier = _frontier_numpy(values.indices, values.by_party, point)
+    else:
+        candidates, frontier = _frontier_python(values.indices, values.by_party, point)
+    return Bargain(tuple(point), candidates, frontier, solve(frontier, point))
+
+
+def solve(frontier: Sequence[Point], point: Sequence[float]) -> dict[str, Point | None]:
+    """The four solutions on a frontier (None for each when it is empty)."""
+    if not frontier:
+        return dict.fromkeys(SOLUTIONS)
+    ideal = [max(p.utilities[k] for p in frontier) for k in range(len(point))]
+
+    def gains(p: Point) -> list[float]:
+        return [u - d for u, d in zip(p.utilities, point, strict=True)]
+
+    def ks(p: Point) -> float:
+        shares = [
+            g / (i - d) if i > d else 1.0 for g, i, d in zip(gains(p), ideal, point, strict=True)
+        ]
+        return min(shares)
+
+    criteria: dict[str, Callable[[Point], Any]] = {
+        "nash": lambda p: math.prod(gains(p)),
+        "kalai_smorodinsky": ks,
+        "egalitarian": lambda p: sorted(gains(p)),
+        "utilitarian": lambda p: sum(p.utilities),
+    }
+    return {
+        name: max(frontier, key=lambda p, f=f: (f(p), sum(p.utilities), -p.index))  # type: ignore[misc]
+        for name, f in criteria.items()
+    }
+
+
+def _frontier_python(
+    indices: Sequence[int], by_party: Sequence[Sequence[float]], point: Sequence[float]
+) -> tuple[int, tuple[Point, ...]]:
+    points = [
+        Point(int(i), tuple(float(u[k]) for u in by_party))
+        for k, i in enumerate(indices)
+        if all(u[k] >= d for u, d in zip(by_party, point, strict=True))
+    ]
+    # Best sum first: nothing later can dominate an earlier package, so one pass suffices.
+    ordered = sorted(points, key=lambda p: (-sum(p.utilities), p.index))
+    frontier: list[Point] = []
+    for p in ordered:
+        if not any(_dominates(f.utilities, p.utilities) for f in frontier):
+            frontier.append(p)
+    return len(points), tuple(sorted(frontier, key=lambda p: p.index))
+
+
+def _dominates(a: Sequence[float], b: Sequence[float]) -> bool:
+    return all(x >= y for x, y in zip(a, b, strict=True)) and any(
+        x > y for x, y in zip(a, b, strict=True)
+    )
+
+
+def _frontier_numpy(
+    indices: Any, by_party: Sequence[Any], point: Sequence[float]
+) -> tuple[int, tuple[Point, ...]]:
+    import numpy as np
+
+    utilities = np.column_stack(by_party)
+    rational = np.all(utilities >= np.asarray(point), axis=1)
+    utilities, indices = utilities[rational], np.asarray(indices)[rational]
+    if utilities.shape[1] == 2:
+        keep = _frontier_2d(utilities)
+        pairs = [
+            Point(int(i), (float(a), float(b)))
+            for i, (a, b) in zip(indices[keep], utilities[keep], strict=True)
+        ]
+        return int(rational.sum()), tuple(sorted(pairs, key=lambda p: p.index))
+    # Highest sum first (ties: lowest index): the best remaining package is never dominated by
+    # a remaining one, nor by a removed one (dominance is transitive), so it is on the frontier;
+    # it removes every package it dominates, and the next best follows.
+    order = np.lexsort((indices, -utilities.sum(axis=1)))
+    rest, rest_idx = utilities[order], indices[order]
+    chosen: list[Point] = []
+    while len(rest):
+        top = rest[0]
+        chosen.append(Point(int(rest_idx[0]), tuple(float(x) for x in top)))
+        keep = ~(np.all(rest <= top, axis=1) & np.any(rest < top, axis=1))
+        keep[0] = False
+        rest, rest_idx = rest[keep], rest_idx[keep]
+    return int(rational.sum()), tuple(sorted(chosen, key=lambda p: p.index))
+
+
+def _frontier_2d(utilities: Any) -> Any:
+    """The non-dominated rows of an (n, 2) array, as a boolean mask, by one sort and a sweep."""
+    import numpy as np
+
+    order = np.lexsort((-utilities[:, 1], -utilities[:, 0]))  # first party's best first
+    first, second = utilities[order, 0], utilities[order, 1]
+    starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])  # groups of equal `first`
+    group = np.cumsum(np.r_[True, first[1:] != first[:-1]]) - 1
+    best_so_far = np.maximum.accumulate(second)
+    # The best `second` among packages with a strictly larger `first`.
+    before = np.where(starts > 0, best_so_far[np.maximum(starts - 1, 0)], -np.inf)[group]
+    top_of_group = second[starts][group]
+    dominated = (before >= second) | (top_of_group > second)
+    mask = np.zeros(len(utilities), dtype=bool)
+    mask[order[~dominated]] = True
+    return mask
+
+
+def point_dict(case: Case, space: Space, p: Point | None) -> dict[str, Any] | None:
+    """A point as JSON: the package and each party's utility."""
+    if p is None:
+        return None
+    return {
+        "package": case.package_dict(space.package(p.index)),
+        "utilities": {
+            party.id: number(u) for party, u in zip(case.parties, p.utilities, strict=True)
+        },
+    }
