@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from nposition.bargaining import MAX_LISTED, bargain, disagreement, point_dict
 from nposition.expr import members
 from nposition.model import Case, Rule
 from nposition.model import number as number
+from nposition.sensitivity import Sensitivity, sensitivity
 from nposition.space import Space
 from nposition.utility import Valuation
 from nposition.zone import Box, IssueOverlap, acceptable, boxes, overlap
@@ -174,6 +176,7 @@ class Analysis:
     complete: bool
     verdict: str
     solutions: SolutionsView | None
+    sensitivity: Sensitivity | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -193,6 +196,7 @@ class Analysis:
             "concessions": [c.to_dict() for c in self.concessions],
             "complete": self.complete,
             "solutions": self.solutions.to_dict() if self.solutions else None,
+            "sensitivity": self.sensitivity.to_dict() if self.sensitivity else None,
         }
 
 
@@ -202,6 +206,9 @@ def analyze(
     *,
     space: Space | None = None,
     limit: int = DEFAULT_LIMIT,
+    sensitivity_runs: int = 0,
+    seed: int = 0,
+    step: Callable[[], None] | None = None,
 ) -> Analysis:
     """Everything `nposition analyze` reports for one case."""
     space = space or Space(case.issues)
@@ -221,6 +228,8 @@ def analyze(
         key=lambda c: (c.cost, len(c.drop), c.drop),
     )
     zone = view(case, space, zone_bits, limit)
+    basis = _basis(case, space, zone_bits, concessions)
+    solutions = _solutions(case, space, valuation, basis, concessions) if basis else None
     overlaps = overlap(space, case, sets)
     return Analysis(
         case=case.id,
@@ -239,25 +248,31 @@ def analyze(
         concessions=tuple(concessions),
         complete=found.complete,
         verdict=_verdict(case, zone, found_conflicts, concessions, overlaps),
-        solutions=_solutions(case, space, valuation, zone_bits, concessions),
+        solutions=solutions,
+        sensitivity=(
+            sensitivity(case, space, basis, sensitivity_runs, seed, step)
+            if sensitivity_runs and solutions
+            else None
+        ),
     )
 
 
+def _basis(case: Case, space: Space, zone_bits: int, concessions: list[Concession]) -> int:
+    """What bargaining is over: the zone, or when it is empty the cheapest concession's zone."""
+    if zone_bits or not concessions:
+        return zone_bits
+    return space.all_of([r for r in case.red_lines if r.key not in concessions[0].drop])
+
+
 def _solutions(
-    case: Case, space: Space, valuation: Valuation, zone_bits: int, concessions: list[Concession]
-) -> SolutionsView | None:
-    basis = "zone"
-    dropped: tuple[str, ...] = ()
-    if not zone_bits:
-        if not concessions:
-            return None
-        basis, dropped = "concession", concessions[0].drop
-        zone_bits = space.all_of([r for r in case.red_lines if r.key not in dropped])
+    case: Case, space: Space, valuation: Valuation, basis: int, concessions: list[Concession]
+) -> SolutionsView:
+    on_zone = basis == space.all_of(case.red_lines)
     point = disagreement(case, space, valuation)
-    found = bargain(valuation, zone_bits, point)
+    found = bargain(valuation, basis, point)
     return SolutionsView(
-        basis=basis,
-        concession=dropped,
+        basis="zone" if on_zone else "concession",
+        concession=() if on_zone else concessions[0].drop,
         disagreement={p.id: number(d) for p, d in zip(case.parties, point, strict=True)},
         candidates=found.candidates,
         pareto_size=len(found.frontier),

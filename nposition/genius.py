@@ -317,7 +317,9 @@ def read_domain(path: Path, limit: int | None = None) -> Domain:
             if not values:
                 xml.error(element, f"{what} has no <item> values")
         else:
-            xml.error(element, f"{what}: type '{kind}' is not supported (only discrete and integer)")
+            xml.error(
+                element, f"{what}: type '{kind}' is not supported (only discrete and integer)"
+            )
             continue
         issue_id = _unique(_slug(name) or f"issue_{len(issues) + 1}", issue_ids)
         issue_ids.add(issue_id)
@@ -365,41 +367,7 @@ def read_profile(path: Path, domain: Domain, party: str) -> Profile:
     """One utility profile, checked against the domain; `LoadError` with all its problems."""
     xml = _Xml(path)
     notes: list[str] = []
-    weights: dict[str, tuple[float, ET.Element]] = {}
-    for element in xml.root.iter("weight"):
-        index = xml.attr(element, "index", "weight")
-        value = xml.number(element, "value", f"weight {index}")
-        if index is None or value is None:
-            continue
-        if index in weights:
-            xml.error(element, f"weight {index} is given twice")
-        elif value < 0:
-            xml.error(element, f"weight {index} is negative ({value:g})")
-        weights[index] = (value, element)
-    by_name = {issue.name: n for n, issue in enumerate(domain.issues)}
-    found: dict[int, tuple[float, ET.Element]] = {}
-    for element in xml.issues():
-        name = xml.attr(element, "name", "issue")
-        if name is None:
-            continue
-        if name not in by_name:
-            known = [i.name for i in domain.issues]
-            xml.error(
-                element,
-                f"issue '{name}' is not in the domain {domain.file} ({expr.suggest(name, known)})",
-            )
-            continue
-        if by_name[name] in found:
-            xml.error(element, f"issue '{name}' is given twice")
-            continue
-        index = element.get("index", "")
-        if index not in weights:
-            xml.error(element, f"issue '{name}' has no <weight index=\"{index}\">")
-            continue
-        found[by_name[name]] = (weights[index][0], element)
-    for n, issue in enumerate(domain.issues):
-        if n not in found:
-            xml.error(xml.root, f"issue '{issue.name}' of the domain {domain.file} is missing")
+    found = _issues_of_profile(xml, domain)
     xml.done()
     total = sum(w for w, _ in found.values())
     if total <= 0:
@@ -413,11 +381,51 @@ def read_profile(path: Path, domain: Domain, party: str) -> Profile:
         read = _integer_scores if issue.bounds else _discrete_scores
         scores.append(read(xml, element, issue, f"issue weight {raw:g}", notes))
     xml.done()
-    weights_n = tuple(found[n][0] / total for n in range(len(domain.issues)))
-    best = sum(w * max(s.value for s in ss) for w, ss in zip(weights_n, scores, strict=True))
+    weights = tuple(found[n][0] / total for n in range(len(domain.issues)))
+    best = sum(w * max(s.value for s in ss) for w, ss in zip(weights, scores, strict=True))
     reservation = _reservation(xml, best, notes)
     xml.done()
-    return Profile(path.name, party, path.stem, weights_n, tuple(scores), reservation, tuple(notes))
+    return Profile(path.name, party, path.stem, weights, tuple(scores), reservation, tuple(notes))
+
+
+def _issues_of_profile(xml: _Xml, domain: Domain) -> dict[int, tuple[float, ET.Element]]:
+    """{domain issue number: (raw weight, the profile's <issue>)}, matched by issue name."""
+    weights: dict[str, float] = {}
+    for element in xml.root.iter("weight"):
+        index = xml.attr(element, "index", "weight")
+        value = xml.number(element, "value", f"weight {index}")
+        if index in weights:
+            xml.error(element, f"weight {index} is given twice")
+        elif value is not None and value < 0:
+            xml.error(element, f"weight {index} is negative ({value:g})")
+        elif index is not None and value is not None:
+            weights[index] = value
+    known = [i.name for i in domain.issues]
+    elements = [(e, e.get("name", "")) for e in xml.issues()]
+    if elements and not any(name in known for _, name in elements):
+        names = ", ".join(f"'{name}'" for _, name in elements)
+        xml.error(
+            xml.root,
+            f"none of its issues ({names}) is in the domain {domain.file}: "
+            "a profile of another domain?",
+        )
+        return {}
+    found: dict[int, tuple[float, ET.Element]] = {}
+    for element, name in elements:
+        index = element.get("index", "")
+        if name not in known:
+            hint = expr.suggest(name, known)
+            xml.error(element, f"issue '{name}' is not in the domain {domain.file} ({hint})")
+        elif known.index(name) in found:
+            xml.error(element, f"issue '{name}' is given twice")
+        elif index not in weights:
+            xml.error(element, f"issue '{name}' has no <weight index=\"{index}\">")
+        else:
+            found[known.index(name)] = (weights[index], element)
+    for n, name in enumerate(known):
+        if n not in found:
+            xml.error(xml.root, f"issue '{name}' of the domain {domain.file} is missing")
+    return found
 
 
 def _discrete_scores(
@@ -448,7 +456,9 @@ def _discrete_scores(
         return ()
     top = max(evaluations.values())
     if top < GENIUS_ZERO:
-        notes.append(f"{xml.loc(element)}: {what} scores 0 for every value (best evaluation {top:g})")
+        notes.append(
+            f"{xml.loc(element)}: {what} scores 0 for every value (best evaluation {top:g})"
+        )
     return tuple(
         Score(
             evaluations[v] / top if top >= GENIUS_ZERO else 0.0,
@@ -472,7 +482,7 @@ def _integer_scores(
         xml.error(element, f"{what}: bounds {given} differ from the domain's ({low}, {high})")
     evaluator = element.find("evaluator")
     if evaluator is None or evaluator.get("ftype") != "linear":
-        xml.error(element, f"{what}: needs <evaluator ftype=\"linear\" offset=... slope=...>")
+        xml.error(element, f'{what}: needs <evaluator ftype="linear" offset=... slope=...>')
         return ()
     offset = xml.number(evaluator, "offset", what)
     slope = xml.number(evaluator, "slope", what)

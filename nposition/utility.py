@@ -11,7 +11,7 @@ numbers in the same order of additions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,14 +35,20 @@ class Values:
 class Valuation:
     """The parties' scaled utilities over one space."""
 
-    def __init__(self, space: Space, parties: Sequence[Party]) -> None:
+    def __init__(
+        self, space: Space, parties: Sequence[Party], weights: Mapping[str, float] | None = None
+    ) -> None:
+        """`weights` overrides preference weights by rule key (for sensitivity analysis)."""
         self.space = space
         self.parties = tuple(parties)
+        self.weights = weights or {}
         self._raw = [self._raw_sums(p) for p in self.parties]
         self.scale = tuple(_max(raw) for raw in self._raw)
 
     def _raw_sums(self, party: Party) -> Any:
-        terms = [(self.space.rule_bits(r), r.weight) for r in party.preferences]
+        terms = [
+            (self.space.rule_bits(r), self.weights.get(r.key, r.weight)) for r in party.preferences
+        ]
         n = self.space.size
         if n >= NUMPY_FROM:
             import numpy as np

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from nposition.cli.common import FormatOption, ScenarioOption, handle_errors, output, prepare
+from nposition.cli.common import (
+    FormatOption,
+    ScenarioOption,
+    handle_errors,
+    output,
+    prepare,
+    progress,
+)
 from nposition.render import Format
 
 LimitOption = Annotated[int, typer.Option("--limit", min=0, help="How many zone packages to list.")]
@@ -24,12 +31,32 @@ def analyze(
         bool,
         typer.Option("--fail-on-conflict", help="Exit 1 when no package satisfies every party."),
     ] = False,
+    sensitivity: Annotated[
+        int,
+        typer.Option(
+            "--sensitivity",
+            min=0,
+            help="Re-solve N times with every preference weight times a factor in [0.5, 1.5]; report how often each package is the Nash solution.",
+        ),
+    ] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed for --sensitivity (same seed, same result).")
+    ] = 0,
 ) -> None:
-    """The full report: per-issue overlap, conflicts, concessions and the zone of agreement."""
+    """The full report: overlap per issue, conflicts, concessions, the zone, bargaining solutions."""
     from nposition.analysis import analyze as run
 
     case, chosen, space = prepare(scenario)
-    result = run(case, chosen, space=space, limit=limit)
+    with progress("perturbing weights", sensitivity) as step:
+        result = run(
+            case,
+            chosen,
+            space=space,
+            limit=limit,
+            sensitivity_runs=sensitivity,
+            seed=seed,
+            step=step,
+        )
     output(result, fmt)
     if fail_on_conflict and result.zone.size == 0:
         raise typer.Exit(1)

@@ -50,8 +50,10 @@ def import_genius(
         for problem in e.problems:
             print(str(problem), file=sys.stderr)
         count = len(e.errors)
-        print(f"error: {count} problem{'s' if count != 1 else ''} found; nothing was written",
-              file=sys.stderr)
+        print(
+            f"error: {count} problem{'s' if count != 1 else ''} found; nothing was written",
+            file=sys.stderr,
+        )
         raise typer.Exit(2) from None
     if fmt is Format.JSON:
         output(summary, fmt)

@@ -277,6 +277,18 @@ def _analysis(a: Analysis) -> list[Block]:
     out.extend(_zone_blocks("Zone of agreement", a.zone))
     if a.solutions is not None:
         out.extend(_solution_blocks(a, a.solutions))
+    if a.sensitivity is not None:
+        sens = a.sensitivity
+        out.append(
+            table(
+                f"Sensitivity: the Nash package over {plural(sens.runs, 'run')} with perturbed weights (seed {sens.seed})",
+                ("share", "runs", "package (options in issue order)"),
+                (
+                    (f"{n / sens.runs:.0%}", str(n), " / ".join(pkg.values()))
+                    for pkg, n in sens.nash
+                ),
+            )
+        )
     return out
 
 
