@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 import yaml
@@ -199,12 +199,14 @@ class _Xml:
         try:
             size = path.stat().st_size
             if size > MAX_XML_BYTES:
-                raise UsageError(f"{path}: file is {size:,} bytes; the limit is {MAX_XML_BYTES:,}")
+                self._fail(
+                    Location(self.path), f"file is {size:,} bytes; the limit is {MAX_XML_BYTES:,}"
+                )
             data = path.read_bytes()
         except FileNotFoundError:
-            raise UsageError(f"{path}: file not found") from None
+            self._fail(Location(self.path), "file not found")
         except OSError as e:
-            raise UsageError(f"{path}: cannot read file: {e.strerror or e}") from e
+            self._fail(Location(self.path), f"cannot read file: {e.strerror or e}")
         builder = ET.TreeBuilder()
         parser = expat.ParserCreate()
 
@@ -222,13 +224,16 @@ class _Xml:
             parser.Parse(data, True)
         except expat.ExpatError as e:
             where = Location(self.path, e.lineno, e.offset + 1)
-            message = f"malformed XML: {expat.ErrorString(e.code)}"
-            raise LoadError([Problem(where, Severity.ERROR, message)]) from e
+            self._fail(where, f"malformed XML: {expat.ErrorString(e.code)}")
         except _Doctype:
             where = Location(self.path, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
-            message = "DOCTYPE declarations are refused (their entities can expand without bound)"
-            raise LoadError([Problem(where, Severity.ERROR, message)]) from None
+            self._fail(
+                where, "DOCTYPE declarations are refused (entities could expand without bound)"
+            )
         return builder.close()
+
+    def _fail(self, where: Location, message: str) -> NoReturn:
+        raise LoadError([Problem(where, Severity.ERROR, message)])
 
     def loc(self, element: ET.Element) -> Location:
         return Location(self.path, *self.lines.get(element, (0, 0)))
@@ -287,43 +292,30 @@ def read_domain(path: Path, limit: int | None = None) -> Domain:
     """The issues of a GENIUS domain file; refuses spaces over nposition's package limit."""
     xml = _Xml(path)
     issues: list[GeniusIssue] = []
-    names: set[str] = set()
-    issue_ids: set[str] = set()
     for element in xml.issues():
         name = xml.attr(element, "name", "issue")
+        what = f"issue '{name}'"
+        kind = _kind(element)
         if name is None:
             continue
-        what = f"issue '{name}'"
-        if name in names:
+        if name in (i.name for i in issues):
             xml.error(element, f"{what} is defined twice")
-            continue
-        names.add(name)
-        kind = _kind(element)
-        bounds = None
-        if kind == "integer":
+        elif kind == "integer":
             low = xml.integer(element, "lowerbound", what)
             high = xml.integer(element, "upperbound", what)
-            if low is None or high is None:
-                continue
-            if low > high:
+            if low is not None and high is not None and low > high:
                 xml.error(element, f"{what}: lowerbound {low} is above upperbound {high}")
-                continue
-            bounds = (low, high)
-            values: list[str] = []
+            elif low is not None and high is not None:
+                issues.append(GeniusIssue(name, "", (), (), (low, high)))  # spelled out below
         elif kind == "discrete":
             values = [v for v in (xml.attr(i, "value", what) for i in element.findall("item")) if v]
             for value in sorted({v for v in values if values.count(v) > 1}):
                 xml.error(element, f"{what}: value '{value}' is listed twice")
             if not values:
                 xml.error(element, f"{what} has no <item> values")
+            issues.append(GeniusIssue(name, "", tuple(values), _ids(values, "option_")))
         else:
-            xml.error(
-                element, f"{what}: type '{kind}' is not supported (only discrete and integer)"
-            )
-            continue
-        issue_id = _unique(_slug(name) or f"issue_{len(issues) + 1}", issue_ids)
-        issue_ids.add(issue_id)
-        issues.append(GeniusIssue(name, issue_id, tuple(values), (), bounds))
+            xml.error(element, f"{what}: type '{kind}' is unsupported (discrete or integer only)")
     xml.done()
     sizes = [b[1] - b[0] + 1 if (b := i.bounds) else len(i.values) for i in issues]
     size, cap = math.prod(sizes), max_packages() if limit is None else limit
@@ -338,26 +330,18 @@ def read_domain(path: Path, limit: int | None = None) -> Domain:
             f"{path}: the issues have {sum(sizes):,} values in all, more than case.yaml can hold "
             f"within nposition's limit of {MAX_FILE_BYTES:,} bytes; narrow the integer issues"
         )
-    return Domain(path.name, tuple(_with_options(i) for i in issues))
+    ids = _ids([i.name for i in issues], "issue_")
+    return Domain(path.name, tuple(_finish(i, id_) for i, id_ in zip(issues, ids, strict=True)))
 
 
-def _with_options(issue: GeniusIssue) -> GeniusIssue:
-    """The issue with its integer values spelled out and an option id for every value."""
+def _finish(issue: GeniusIssue, issue_id: str) -> GeniusIssue:
+    """The issue with its id, and an integer issue with its values and options spelled out."""
     if issue.bounds is None:
-        values, taken = issue.values, set[str]()
-        ids = []
-        for n, value in enumerate(values, 1):
-            ids.append(_unique(_slug(value) or f"option_{n}", taken))
-            taken.add(ids[-1])
-        return GeniusIssue(issue.name, issue.id, values, tuple(ids))
+        return GeniusIssue(issue.name, issue_id, issue.values, issue.option_ids)
     xs = range(issue.bounds[0], issue.bounds[1] + 1)
-    return GeniusIssue(
-        issue.name,
-        issue.id,
-        tuple(str(x) for x in xs),
-        tuple(f"v{x}" if x >= 0 else f"vneg{-x}" for x in xs),
-        issue.bounds,
-    )
+    values = tuple(str(x) for x in xs)
+    options = tuple(f"v{x}" if x >= 0 else f"vneg{-x}" for x in xs)
+    return GeniusIssue(issue.name, issue_id, values, options, issue.bounds)
 
 
 # --- a profile ---------------------------------------------------------------------------------
@@ -431,7 +415,7 @@ def _issues_of_profile(xml: _Xml, domain: Domain) -> dict[int, tuple[float, ET.E
 def _discrete_scores(
     xml: _Xml, element: ET.Element, issue: GeniusIssue, weight: str, notes: list[str]
 ) -> tuple[Score, ...]:
-    what = f"issue '{issue.name}'"
+    what, before = f"issue '{issue.name}'", len(xml.problems)
     evaluations: dict[str, float] = {}
     for item in element.findall("item"):  # direct children: not a similarity_function's items
         value = xml.attr(item, "value", what)
@@ -452,7 +436,7 @@ def _discrete_scores(
     for value in issue.values:
         if value not in evaluations:
             xml.error(element, f"{what}: value '{value}' has no evaluation")
-    if xml.problems:
+    if len(xml.problems) > before:
         return ()
     top = max(evaluations.values())
     if top < GENIUS_ZERO:
@@ -471,7 +455,7 @@ def _discrete_scores(
 def _integer_scores(
     xml: _Xml, element: ET.Element, issue: GeniusIssue, weight: str, notes: list[str]
 ) -> tuple[Score, ...]:
-    what = f"issue '{issue.name}'"
+    what, before = f"issue '{issue.name}'", len(xml.problems)
     assert issue.bounds is not None
     low, high = issue.bounds
     if _kind(element) != "integer":
@@ -486,16 +470,11 @@ def _integer_scores(
         return ()
     offset = xml.number(evaluator, "offset", what)
     slope = xml.number(evaluator, "slope", what)
-    if offset is None or slope is None or xml.problems:
+    if offset is None or slope is None or len(xml.problems) > before:
         return ()
     linear = f"linear evaluator (offset {offset:g}, slope {slope:g}) on [{low}, {high}]"
-    return tuple(
-        Score(
-            min(1.0, max(0.0, offset + slope * (x - low))),
-            f"{linear} gives {min(1.0, max(0.0, offset + slope * (x - low))):.6g} at {x}, {weight}",
-        )
-        for x in range(low, high + 1)
-    )
+    scores = [(x, min(1.0, max(0.0, offset + slope * (x - low)))) for x in range(low, high + 1)]
+    return tuple(Score(v, f"{linear} gives {v:.6g} at {x}, {weight}") for x, v in scores)
 
 
 def _reservation(xml: _Xml, best: float, notes: list[str]) -> float | None:
@@ -554,7 +533,8 @@ def party_dict(profile: Profile, domain: Domain) -> dict[str, Any]:
                 {
                     "id": f"{issue.id}-{option}",
                     "kind": "preference",
-                    "text": f"{issue.name} = {label} scores {score.value:.6g} on an issue weighing {weight:.6g}",
+                    "text": f"{issue.name} = {label}: score {score.value:.6g} on an issue "
+                    f"weighing {weight:.6g} of 1",
                     "require": f"{issue.id} == {option}",
                     "weight": weight * score.value,
                     "source": {
@@ -636,6 +616,16 @@ def _slug(text: str) -> str:
     """Lowercase ASCII letters, digits and single underscores: a name rule expressions accept."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+
+
+def _ids(names: Sequence[str], fallback: str) -> tuple[str, ...]:
+    """Distinct ids for names, in order; `fallback` + position for a name with no letter or digit."""
+    ids: list[str] = []
+    taken: set[str] = set()
+    for n, name in enumerate(names, 1):
+        ids.append(_unique(_slug(name) or f"{fallback}{n}", taken))
+        taken.add(ids[-1])
+    return tuple(ids)
 
 
 def _unique(base: str, taken: set[str] | frozenset[str]) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from nposition import __version__
-from nposition.cli import analyze, check, compare, explain, genius, schema, show, validate
+from nposition.cli import analyze, check, compare, explain, genius, plot, schema, show, validate
 from nposition.cli.common import STATE
 
 app = typer.Typer(
@@ -66,7 +66,7 @@ def configure(
     STATE.debug = debug
 
 
-for module in (validate, show, analyze, explain, compare, check, schema, genius):
+for module in (validate, show, analyze, explain, compare, check, plot, schema, genius):
     module.register(app)
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from nposition.cli.common import STATE, FormatOption, handle_errors, output, prepare
+from nposition.cli.common import (
+    STATE,
+    FormatOption,
+    handle_errors,
+    output,
+    prepare,
+    write_atomically,
+)
 from nposition.render import Format
 
 
@@ -54,16 +59,3 @@ def check(
     output(report, fmt)
     if report.failed:
         raise typer.Exit(1)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a file whole or not at all (no partial file after an error)."""
-    from nposition.errors import UsageError
-
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise UsageError(f"{path}: cannot write: {e.strerror or e}") from e

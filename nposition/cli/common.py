@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,3 +117,22 @@ def progress(label: str, total: int) -> Iterator[Callable[[], None] | None]:
 
 def output(report: Report, fmt: Format) -> None:
     emit(report, fmt, sys.stdout)
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write a file whole or not at all: never a partial file after an error."""
+    from nposition.errors import UsageError
+
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise UsageError(f"{path}: cannot write: {e.strerror or e}") from e
