@@ -258,6 +258,10 @@ def _evaluate(e: Expectation, case: Case, result: Analysis, space: Space) -> Out
     return Outcome(e, count == 0, f"unacceptable to {who}", found)
 
 
+def _zone(size: int) -> str:
+    return f"zone of {size:,} package{'' if size == 1 else 's'}"
+
+
 def junit_xml(report: CheckReport) -> str:
     """The report as JUnit XML (one testcase per expectation) for CI systems."""
     from xml.etree import ElementTree as ET

@@ -218,3 +218,107 @@ def test_space_too_large_is_refused(cases: Path) -> None:
     )
     assert result.exit_code == 2
     assert "the outcome space has 18 packages (3 x 2 x 3); the limit is 10" in result.stderr
+
+
+def test_sensitivity_is_seeded(cases: Path) -> None:
+    """`--sensitivity N --seed S` counts N runs, and the same seed gives the same JSON."""
+    args = ("analyze", "--sensitivity", "30", "--seed", "7", "--format", "json")
+    first = run(cases, *args).stdout
+    assert first == run(cases, *args).stdout
+    data = json.loads(first)["sensitivity"]
+    assert data["runs"] == 30
+    assert sum(n["count"] for n in data["nash"]) + data["no_solution"] == 30
+
+
+def test_analyze_reports_solutions(cases: Path) -> None:
+    """The zone's single package is every solution, and the frontier."""
+    data = json.loads(run(cases, "analyze", "--format", "json").stdout)["solutions"]
+    assert data["basis"] == "zone"
+    assert data["pareto_size"] == 1
+    deal = {"price": "mid", "delivery": "slow", "warranty": "basic"}
+    for name in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian"):
+        assert data[name]["package"] == deal
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_compare_diff_check_formats(cases: Path, fmt: str) -> None:
+    """compare, diff and check run in every format; check passes on the mini case's expectations."""
+    for args in (("compare",), ("diff", "baseline", "buyer-hardline"), ("check",)):
+        result = run(cases, *args, "--format", fmt)
+        assert result.exit_code == 0, (args, result.output)
+
+
+def test_compare_json_is_baseline_first(cases: Path) -> None:
+    """`compare --format json` is a list of analyses, baseline first, then the scenarios by name."""
+    data = json.loads(run(cases, "compare", "--format", "json").stdout)
+    assert [d["scenario"] for d in data] == [None, "buyer-hardline", "seller-flexible"]
+    assert [d["zone"]["size"] for d in data] == [1, 0, 2]
+    assert data[1]["solutions"]["basis"] == "concession"
+
+
+def test_diff_reports_changes(cases: Path) -> None:
+    """`diff` lists changed rules, packages leaving the zone and the new conflict."""
+    data = json.loads(run(cases, "diff", "baseline", "buyer-hardline", "--format", "json").stdout)
+    assert [(r["rule"], r["change"]) for r in data["rules"]] == [
+        ("buyer/low-only", "added"),
+        ("buyer/warranty-needed", "changed"),
+    ]
+    assert data["leaving"]["size"] == 1
+    assert data["entering"]["size"] == 0
+    assert [c["rules"] for c in data["conflicts_new"]] == [["buyer/low-only", "seller/not-low"]]
+
+
+def test_check_fails_on_a_false_expectation(cases: Path, tmp_path: Path) -> None:
+    """A false expectation exits 1 and says what was found; a true one passes; JUnit XML parses."""
+    import xml.etree.ElementTree as ET
+
+    checks = tmp_path / "checks.yaml"
+    checks.write_text(
+        "checks:\n"
+        "  - {id: wrong, zone: empty, because: deliberately false}\n"
+        "  - {id: right, zone_size_at_least: 1}\n"
+    )
+    junit = tmp_path / "junit.xml"
+    result = run(cases, "check", str(checks), "--junit", str(junit), "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert (data["passed"], data["failed"]) == (1, 1)
+    wrong = data["checks"][0]
+    assert (wrong["passed"], wrong["found"]) == (False, "zone of 1 package")
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    failure = suite.find("testcase[@name='wrong']/failure")
+    assert failure is not None
+    assert failure.get("message") == "expected zone empty; found zone of 1 package"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("checks:\n  - {id: a, zone: emtpy}\n", "zone must be empty or nonempty, not 'emtpy'"),
+        (
+            "checks:\n  - {id: a, scenario: seller-flexibel, zone: empty}\n",
+            "unknown scenario 'seller-flexibel'",
+        ),
+        ("checks:\n  - {id: a, conflict: [buyer/not-hihg]}\n", "unknown red line 'buyer/not-hihg'"),
+        (
+            "checks:\n  - {id: a, acceptable: {party: sellr, package: {price: mid}}}\n",
+            "unknown party 'sellr'",
+        ),
+        (
+            "checks:\n  - {id: a, acceptable: {package: {prise: mid}}}\n",
+            "unknown key 'prise' (did you mean 'price'?)",
+        ),
+        ("checks:\n  - {id: a, zone: empty, zone_size_at_least: 2}\n", "give exactly one of"),
+        ("checks:\n  - {id: a, zone: empty, expect: x}\n", "unknown key 'expect'"),
+    ],
+)
+def test_check_file_typos_exit_2(cases: Path, tmp_path: Path, text: str, message: str) -> None:
+    """A typo in a checks file is a located error (exit 2), never a silent pass."""
+    checks = tmp_path / "checks.yaml"
+    checks.write_text(text)
+    result = run(cases, "check", str(checks))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert str(checks) in result.stderr

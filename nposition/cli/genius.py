@@ -19,10 +19,14 @@ def register(app: typer.Typer) -> None:
 
 def import_genius(
     domain: Annotated[
-        Path, typer.Argument(help="The GENIUS domain file (the negotiation template XML).")
+        Path,
+        typer.Argument(
+            metavar="DOMAIN.xml", help="The GENIUS domain file (the negotiation template XML)."
+        ),
     ],
     profiles: Annotated[
-        list[Path], typer.Argument(help="One GENIUS utility profile XML per party.")
+        list[Path],
+        typer.Argument(metavar="PROFILE.xml...", help="One GENIUS utility profile XML per party."),
     ],
     out: Annotated[
         Path,
@@ -35,11 +39,12 @@ def import_genius(
         typer.Option("--case", help="The case id written into case.yaml (default: from --out)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing case folder at --out.")
+        bool,
+        typer.Option("--force", help="Replace an existing case folder at --out, all its files."),
     ] = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """Turn a GENIUS/ANAC domain and its utility profiles into a case folder (one party each)."""
+    """Turn a GENIUS/ANAC domain and its utility profiles into a case folder."""
     from nposition.genius import import_genius as run
 
     try:

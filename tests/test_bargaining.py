@@ -1,0 +1,125 @@
+"""Bargaining against a plain brute force: utilities, individual rationality, frontier, solutions."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nposition import utility
+from nposition.bargaining import SOLUTIONS, bargain, disagreement
+from nposition.model import Case
+from nposition.space import Space
+from nposition.utility import Valuation
+
+from .strategies import all_packages, random_cases, rule_holds
+
+Vector = tuple[float, ...]
+
+
+def brute_utilities(case: Case) -> list[Vector]:
+    """Each package's utility per party, straight from the definition."""
+    packages = all_packages(case.issues)
+    raw = [
+        [sum(r.weight for r in party.preferences if rule_holds(r, pkg)) for pkg in packages]
+        for party in case.parties
+    ]
+    best = [max(values) for values in raw]
+    return [
+        tuple(raw[k][i] / best[k] if best[k] else 1.0 for k in range(len(case.parties)))
+        for i in range(len(packages))
+    ]
+
+
+def brute_frontier(points: dict[int, Vector]) -> list[int]:
+    """Packages not weakly dominated by any other, by comparing every pair."""
+
+    def dominates(a: Vector, b: Vector) -> bool:
+        return all(x >= y for x, y in zip(a, b, strict=True)) and a != b
+
+    return sorted(i for i, u in points.items() if not any(dominates(v, u) for v in points.values()))
+
+
+def brute_solution(name: str, frontier: Sequence[int], u: dict[int, Vector], d: Vector) -> int:
+    """The maximiser of a solution's criterion over all candidates (ties: larger sum, lower index)."""
+    ideal = [max(u[i][k] for i in frontier) for k in range(len(d))]
+
+    def gains(i: int) -> list[float]:
+        return [a - b for a, b in zip(u[i], d, strict=True)]
+
+    criterion = {
+        "nash": lambda i: math.prod(gains(i)),
+        "kalai_smorodinsky": lambda i: min(
+            g / (m - b) if m > b else 1.0 for g, m, b in zip(gains(i), ideal, d, strict=True)
+        ),
+        "egalitarian": lambda i: sorted(gains(i)),
+        "utilitarian": lambda i: sum(u[i]),
+    }[name]
+    return max(u, key=lambda i: (criterion(i), sum(u[i]), -i))
+
+
+@st.composite
+def cases_with_reservations(draw: st.DrawFn) -> Case:
+    case = draw(random_cases())
+    parties = tuple(
+        dataclasses.replace(p, reservation=draw(st.sampled_from([None, 0.0, 0.25, 0.5])))
+        for p in case.parties
+    )
+    return dataclasses.replace(case, parties=parties)
+
+
+@pytest.mark.parametrize("numpy_from", [utility.NUMPY_FROM, 1])
+@settings(max_examples=120, deadline=None)
+@given(case=cases_with_reservations())
+def test_bargaining_matches_brute_force(numpy_from: int, case: Case) -> None:
+    """Frontier and all four solutions equal a brute force, in the plain and the numpy code paths."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(utility, "NUMPY_FROM", numpy_from)
+        patch.setattr("nposition.bargaining.NUMPY_FROM", numpy_from)
+        space = Space(case.issues)
+        valuation = Valuation(space, case.parties)
+        zone = space.all_of(case.red_lines)
+        d = disagreement(case, space, valuation)
+        found = bargain(valuation, zone, d)
+
+    utilities = brute_utilities(case)
+    zone_indices = [i for i in range(space.size) if zone >> i & 1]
+    rational = {
+        i: utilities[i]
+        for i in zone_indices
+        if all(x >= y for x, y in zip(utilities[i], d, strict=True))
+    }
+    assert found.candidates == len(rational)
+    frontier = brute_frontier(rational)
+    assert [p.index for p in found.frontier] == frontier
+    for p in found.frontier:
+        assert p.utilities == pytest.approx(utilities[p.index], abs=1e-12)
+    for name in SOLUTIONS:
+        point = found.solutions[name]
+        if not frontier:
+            assert point is None
+            continue
+        assert point is not None
+        expected = brute_solution(name, frontier, rational, d)
+        assert point.index == expected, name
+
+
+def test_disagreement_uses_reservation_then_status_quo() -> None:
+    """A party's reservation wins; without it, its utility of the status quo package; else 0."""
+    from .conftest import CASES
+    from nposition.loader import load_case
+
+    case = load_case(CASES / "mini")
+    space = Space(case.issues)
+    assert disagreement(case, space, Valuation(space, case.parties)) == (0.0, 0.0)
+    with_sq = dataclasses.replace(case, status_quo=(2, 0, 0))  # high price, fast, no warranty
+    buyer = dataclasses.replace(with_sq.parties[0], reservation=0.4)
+    with_both = dataclasses.replace(with_sq, parties=(buyer, with_sq.parties[1]))
+    valuation = Valuation(space, with_both.parties)
+    seller_sq = valuation.of(space.index((2, 0, 0)))[1]
+    assert seller_sq == 1.0  # the seller's only preference is the high price
+    assert disagreement(with_both, space, valuation) == (0.4, seller_sq)
