@@ -218,11 +218,9 @@ def _evaluate(e: Expectation, case: Case, result: Analysis, space: Space) -> Out
     size = result.zone.size
     if e.kind == "zone":
         passed = (size == 0) == (e.value == "empty")
-        return Outcome(e, passed, f"zone {e.value}", f"zone of {size:,} packages")
+        return Outcome(e, passed, f"zone {e.value}", _zone(size))
     if e.kind == "zone_size_at_least":
-        return Outcome(
-            e, size >= e.value, f"zone of at least {number(e.value)}", f"zone of {size:,}"
-        )
+        return Outcome(e, size >= e.value, f"zone of at least {number(e.value)}", _zone(size))
     if e.kind in ("conflict", "no_conflict"):
         present = any(c.rules == e.value for c in result.conflicts)
         others = "; ".join(" + ".join(c.rules) for c in result.conflicts) or "no conflicts"

@@ -386,6 +386,9 @@ def _issues_of_profile(xml: _Xml, domain: Domain) -> dict[int, tuple[float, ET.E
             weights[index] = value
     known = [i.name for i in domain.issues]
     elements = [(e, e.get("name", "")) for e in xml.issues()]
+    if elements and xml.root.find(".//weight") is None:
+        xml.error(xml.root, "no <weight> element: a domain file rather than a utility profile?")
+        return {}
     if elements and not any(name in known for _, name in elements):
         names = ", ".join(f"'{name}'" for _, name in elements)
         xml.error(
@@ -395,19 +398,21 @@ def _issues_of_profile(xml: _Xml, domain: Domain) -> dict[int, tuple[float, ET.E
         )
         return {}
     found: dict[int, tuple[float, ET.Element]] = {}
+    seen: set[str] = set()
     for element, name in elements:
         index = element.get("index", "")
         if name not in known:
             hint = expr.suggest(name, known)
             xml.error(element, f"issue '{name}' is not in the domain {domain.file} ({hint})")
-        elif known.index(name) in found:
+        elif name in seen:
             xml.error(element, f"issue '{name}' is given twice")
         elif index not in weights:
             xml.error(element, f"issue '{name}' has no <weight index=\"{index}\">")
         else:
             found[known.index(name)] = (weights[index], element)
-    for n, name in enumerate(known):
-        if n not in found:
+        seen.add(name)
+    for name in known:
+        if name not in seen:
             xml.error(xml.root, f"issue '{name}' of the domain {domain.file} is missing")
     return found
 

@@ -110,8 +110,9 @@ def test_bargaining_matches_brute_force(numpy_from: int, case: Case) -> None:
 
 def test_disagreement_uses_reservation_then_status_quo() -> None:
     """A party's reservation wins; without it, its utility of the status quo package; else 0."""
-    from .conftest import CASES
     from nposition.loader import load_case
+
+    from .conftest import CASES
 
     case = load_case(CASES / "mini")
     space = Space(case.issues)

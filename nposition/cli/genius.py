@@ -67,6 +67,7 @@ def import_genius(
         print(f"note: {note}", file=sys.stderr)
     print(
         f"wrote case '{summary.case}' to {summary.out}: {len(summary.issues)} issues, "
-        f"{len(summary.parties)} parties ({', '.join(summary.parties)}), "
+        f"{len(summary.parties)} part{'ies' if len(summary.parties) != 1 else 'y'} "
+        f"({', '.join(summary.parties)}), "
         f"{summary.size:,} packages"
     )
