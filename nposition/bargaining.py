@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nposition.model import Case, number
 from nposition.space import Space
@@ -37,8 +37,7 @@ class Point:
     utilities: tuple[float, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Bargain:
+class Bargain(NamedTuple):
     """The frontier and the solutions over one set of packages."""
 
     disagreement: tuple[float, ...]

@@ -11,13 +11,12 @@ satisfiable one grows into a maximal satisfiable set whose complement is a new M
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DEFAULT_MAX_SETS = 5000
 
 
-@dataclass(frozen=True, slots=True)
-class Dual:
+class Dual(NamedTuple):
     """Both families as bitmasks over rule positions, and whether enumeration finished."""
 
     conflicts: tuple[int, ...]  # MUSes

@@ -19,7 +19,7 @@ import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from nposition.model import Issue
@@ -97,8 +97,7 @@ class Member:
 Node = Const | Test | Not | And | Or | Implies | Member
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str  # 'name', 'op' or 'end'
     text: str
     start: int

@@ -60,6 +60,8 @@ class GeniusIssue:
 
 @dataclass(frozen=True, slots=True)
 class Domain:
+    """The issues of a GENIUS domain, in file order."""
+
     file: str  # the file name, as titles and sources cite it
     issues: tuple[GeniusIssue, ...]
 
@@ -267,12 +269,14 @@ class _Xml:
             return None
 
     def issues(self) -> list[ET.Element]:
+        """Every <issue> of the file, wherever the objective tree puts it."""
         found = list(self.root.iter("issue"))
         if not found:
             self.error(self.root, "no <issue> element: not a GENIUS domain or utility profile")
         return found
 
     def done(self) -> None:
+        """Raise every problem found so far, if any."""
         if self.problems:
             raise LoadError(self.problems)
 
@@ -382,8 +386,8 @@ def _issues_of_profile(xml: _Xml, domain: Domain) -> dict[int, tuple[float, ET.E
             xml.error(element, f"weight {index} is given twice")
         elif value is not None and value < 0:
             xml.error(element, f"weight {index} is negative ({value:g})")
-        elif index is not None and value is not None:
-            weights[index] = value
+        if index is not None and index not in weights:
+            weights[index] = value or 0.0  # a bad value is reported above, not again per issue
     known = [i.name for i in domain.issues]
     elements = [(e, e.get("name", "")) for e in xml.issues()]
     if elements and xml.root.find(".//weight") is None:
@@ -421,6 +425,9 @@ def _discrete_scores(
     xml: _Xml, element: ET.Element, issue: GeniusIssue, weight: str, notes: list[str]
 ) -> tuple[Score, ...]:
     what, before = f"issue '{issue.name}'", len(xml.problems)
+    if _kind(element) != "discrete":
+        xml.error(element, f"{what} is a discrete issue in the domain, '{_kind(element)}' here")
+        return ()
     evaluations: dict[str, float] = {}
     for item in element.findall("item"):  # direct children: not a similarity_function's items
         value = xml.attr(item, "value", what)

@@ -12,8 +12,7 @@ numbers in the same order of additions.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nposition.model import Party
 from nposition.space import Space
@@ -21,8 +20,7 @@ from nposition.space import Space
 NUMPY_FROM = 1 << 16
 
 
-@dataclass(frozen=True, slots=True)
-class Values:
+class Values(NamedTuple):
     """Utilities of some packages: `indices[k]` has utility `by_party[p][k]` for party p."""
 
     indices: Any  # a list of ints, or a numpy integer array for large spaces

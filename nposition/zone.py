@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from nposition.model import Case, Party
 from nposition.space import Space
@@ -20,8 +20,7 @@ class IssueStatus(StrEnum):
     CONFLICT = "conflict"  # no option of this issue is acceptable to every party
 
 
-@dataclass(frozen=True, slots=True)
-class IssueOverlap:
+class IssueOverlap(NamedTuple):
     issue: int
     acceptable: tuple[frozenset[int], ...]  # per party, in case order
     common: frozenset[int]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from nposition.model import number
 
@@ -17,33 +16,28 @@ if TYPE_CHECKING:
     from nposition.show import IssuesView, PartyView
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     text: str
     tone: str = ""  # "", "good", "bad", "warn" or "dim"
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Para:
+class Para(NamedTuple):
     text: str
     tone: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Pre:
+class Pre(NamedTuple):
     """Preformatted text, printed as it is (no wrapping)."""
 
     text: str
     tone: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(NamedTuple):
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
@@ -245,15 +239,17 @@ def _analysis(a: Analysis) -> list[Block]:
         out.append(
             table(
                 f"Conflicts ({len(a.conflicts)}): red lines no package satisfies together",
-                ("#", "rules", "issues", "who said it, when"),
+                ("#", "rule", "said by", "when", "issues touched"),
                 (
                     (
-                        str(k + 1),
-                        Cell("\n".join(c.rules), "bad"),
-                        "\n".join(c.issues),
-                        "\n".join(f"{s.who}, {s.date}" for s in c.citations),
+                        str(k + 1) if j == 0 else "",
+                        Cell(s.rule, "bad"),
+                        s.who,
+                        s.date,
+                        ", ".join(c.issues) if j == 0 else "",
                     )
                     for k, c in enumerate(a.conflicts)
+                    for j, s in enumerate(c.citations)
                 ),
             )
         )

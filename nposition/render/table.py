@@ -1,8 +1,12 @@
-"""Rich tables for people at a terminal (the only module besides the CLI's help that imports rich)."""
+"""Tables for people: rich at a terminal, plain aligned text when written to a file or a pipe.
+
+The only module (besides the CLI's progress bar) that imports rich, and only at a terminal, where
+colour and fitting the window are worth its import cost; scripts and CI logs get plain text.
+"""
 
 from __future__ import annotations
 
-import os
+import textwrap
 from typing import TYPE_CHECKING, TextIO
 
 from nposition.render.doc import Block, Cell, Heading, Para, Pre, Table, blocks
@@ -13,26 +17,64 @@ if TYPE_CHECKING:
 
     from nposition.render import Report
 
-WIDTH_OFF_TERMINAL = 120
 STYLES = {"good": "green", "bad": "bold red", "warn": "yellow", "dim": "dim", "": ""}
+
+
+MAX_CELL = 48  # plain tables wrap cells at this width
 
 
 def write(report: Report, out: TextIO) -> None:
     layout = blocks(report)
-    if not any(isinstance(b, Table) for b in layout) and not out.isatty():
-        # Plain lines need no rich: keeps `validate` in scripts and CI as fast as possible.
-        out.write("".join(f"{b.text}\n" for b in layout if not isinstance(b, Table)))
-        return
-    _rich(layout, out)
+    if out.isatty():
+        _rich(layout, out)
+    else:
+        out.write(plain(layout))
+
+
+def plain(layout: list[Block]) -> str:
+    """The layout as plain text: aligned columns, cells wrapped at MAX_CELL characters."""
+    parts: list[str] = []
+    for block in layout:
+        if isinstance(block, Table):
+            parts.append(_plain_table(block))
+        else:
+            parts.append(block.text + "\n")
+    return "".join(parts)
+
+
+def _plain_table(block: Table) -> str:
+    rows = [
+        [_wrap(c) for c in block.columns],
+        *([_wrap(c.text) for c in row] for row in block.rows),
+    ]
+    widths = [max(len(line) for row in rows for line in row[k]) for k in range(len(block.columns))]
+    rule = ["-" * w for w in widths]
+    out = [block.title]
+    for k, row in enumerate(rows):
+        for i in range(max(len(cell) for cell in row)):
+            line = [cell[i] if i < len(cell) else "" for cell in row]
+            out.append(
+                "  " + "  ".join(t.ljust(w) for t, w in zip(line, widths, strict=True)).rstrip()
+            )
+        if k == 0:
+            out.append("  " + "  ".join(rule))
+    return "\n".join(out) + "\n\n"
+
+
+def _wrap(text: str) -> list[str]:
+    lines: list[str] = []
+    for line in text.splitlines() or [""]:
+        lines.extend(
+            textwrap.wrap(line, MAX_CELL, break_long_words=False, break_on_hyphens=False) or [""]
+        )
+    return lines
 
 
 def _rich(layout: list[Block], out: TextIO) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    # Off a terminal rich assumes 80 columns; reports read better wider unless COLUMNS says.
-    width = None if out.isatty() or "COLUMNS" in os.environ else WIDTH_OFF_TERMINAL
-    console = Console(file=out, highlight=False, soft_wrap=False, width=width)
+    console = Console(file=out, highlight=False, soft_wrap=False)
     for block in layout:
         if isinstance(block, Heading):
             console.print(Text(block.text, style="bold"))
