@@ -100,13 +100,15 @@ def _frontier_python(
         for k, i in enumerate(indices)
         if all(u[k] >= d for u, d in zip(by_party, point, strict=True))
     ]
-    # Best sum first: nothing later can dominate an earlier package, so one pass suffices.
-    ordered = sorted(points, key=lambda p: (-sum(p.utilities), p.index))
-    frontier: list[Point] = []
-    for p in ordered:
-        if not any(_dominates(f.utilities, p.utilities) for f in frontier):
-            frontier.append(p)
-    return len(points), tuple(sorted(frontier, key=lambda p: p.index))
+    # Many packages share a utility vector: decide each distinct vector once. Best sum first:
+    # nothing later can dominate an earlier vector, so one pass suffices.
+    vectors = sorted({p.utilities for p in points}, key=lambda u: -sum(u))
+    kept: list[tuple[float, ...]] = []
+    for u in vectors:
+        if not any(_dominates(f, u) for f in kept):
+            kept.append(u)
+    on_frontier = set(kept)
+    return len(points), tuple(p for p in points if p.utilities in on_frontier)
 
 
 def _dominates(a: Sequence[float], b: Sequence[float]) -> bool:
@@ -149,6 +151,8 @@ def _frontier_2d(utilities: Any) -> Any:
     """The non-dominated rows of an (n, 2) array, as a boolean mask, by one sort and a sweep."""
     import numpy as np
 
+    if not len(utilities):
+        return np.zeros(0, dtype=bool)
     order = np.lexsort((-utilities[:, 1], -utilities[:, 0]))  # first party's best first
     first, second = utilities[order, 0], utilities[order, 1]
     starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])  # groups of equal `first`

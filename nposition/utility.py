@@ -40,30 +40,37 @@ class Valuation:
         self.space = space
         self.parties = tuple(parties)
         self.weights = weights or {}
+        self.large = space.size >= NUMPY_FROM
         self._raw = [self._raw_sums(p) for p in self.parties]
-        self.scale = tuple(_max(raw) for raw in self._raw)
+        self.scale = tuple(_max(raw, self.large) for raw in self._raw)
 
     def _raw_sums(self, party: Party) -> Any:
+        """Large spaces: an array of raw sums. Small: the packages grouped by raw sum."""
         terms = [
             (self.space.rule_bits(r), self.weights.get(r.key, r.weight)) for r in party.preferences
         ]
-        n = self.space.size
-        if n >= NUMPY_FROM:
+        if self.large:
             import numpy as np
 
-            sums = np.zeros(n, dtype=np.float64)
+            sums = np.zeros(self.space.size, dtype=np.float64)
             for bits, weight in terms:
-                sums += weight * unpack(bits, n)
+                sums += weight * unpack(bits, self.space.size)
             return sums
-        out = [0.0] * n
+        # Split the space by each preference in turn, merging equal sums: a handful of bitsets
+        # instead of a loop over packages. The additions happen in the numpy path's order.
+        groups: dict[float, int] = {0.0: self.space.full}
         for bits, weight in terms:
-            for i in self.space.indices(bits):
-                out[i] += weight
-        return out
+            split: dict[float, int] = {}
+            for raw, members in groups.items():
+                for value, part in ((raw + weight, members & bits), (raw, members & ~bits)):
+                    if part:
+                        split[value] = split.get(value, 0) | part
+            groups = split
+        return groups
 
     def values(self, candidates: int, limit: int | None = None) -> Values:
         """The utilities of the packages in `candidates` (the first `limit`), in index order."""
-        if self.space.size >= NUMPY_FROM:
+        if self.large:
             import numpy as np
 
             idx = np.flatnonzero(unpack(candidates, self.space.size))
@@ -77,20 +84,25 @@ class Valuation:
                 ),
             )
         indices = list(self.space.indices(candidates, limit))
-        return Values(
-            indices,
-            tuple(
-                [raw[i] / scale if scale else 1.0 for i in indices]
-                for raw, scale in zip(self._raw, self.scale, strict=True)
-            ),
-        )
+        by_party = []
+        for groups, scale in zip(self._raw, self.scale, strict=True):
+            found: dict[int, float] = {}
+            for raw, members in groups.items():
+                for i in self.space.indices(members & candidates):
+                    found[i] = raw / scale if scale else 1.0
+            by_party.append([found[i] for i in indices])
+        return Values(indices, tuple(by_party))
 
     def of(self, index: int) -> tuple[float, ...]:
         """Every party's utility of one package."""
-        return tuple(
-            float(raw[index]) / scale if scale else 1.0
-            for raw, scale in zip(self._raw, self.scale, strict=True)
-        )
+        out = []
+        for raw, scale in zip(self._raw, self.scale, strict=True):
+            if self.large:
+                value = float(raw[index])
+            else:
+                value = next(v for v, members in raw.items() if members >> index & 1)
+            out.append(value / scale if scale else 1.0)
+        return tuple(out)
 
 
 def unpack(bits: int, n: int) -> Any:
@@ -101,8 +113,10 @@ def unpack(bits: int, n: int) -> Any:
     return np.unpackbits(data, count=n, bitorder="little").view(np.bool_)
 
 
-def _max(raw: Any) -> float:
-    return float(max(raw)) if len(raw) else 0.0
+def _max(raw: Any, large: bool) -> float:
+    if large:
+        return float(raw.max()) if len(raw) else 0.0
+    return max(raw) if raw else 0.0
 
 
 def _scaled(raw: Any, scale: float) -> Any:

@@ -6,7 +6,6 @@ import contextlib
 import functools
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +120,8 @@ def output(report: Report, fmt: Format) -> None:
 
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write a file whole or not at all: never a partial file after an error."""
+    import tempfile
+
     from nposition.errors import UsageError
 
     tmp = None

@@ -8,7 +8,6 @@ import typer
 
 from nposition.cli.common import STATE, FormatOption, handle_errors, output
 from nposition.errors import UsageError
-from nposition.expr import suggest
 from nposition.render import Format
 
 
@@ -23,6 +22,7 @@ def show(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Show the issues and options of the case, or a party's rules with kind, expression and citation."""
+    from nposition.expr import suggest
     from nposition.loader import load_case
     from nposition.show import IssuesView, PartyView
 
