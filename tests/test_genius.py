@@ -172,7 +172,7 @@ def test_cli_json_summary(tmp_path: Path) -> None:
     domain, profiles, _ = SMALL["ItexvsCypress"]
     out = tmp_path / "itex"
     result = run_import(
-        GENIUS / "ItexvsCypress", domain, profiles, out, "--case", "itex-cypress", "-f", "json"
+        GENIUS / "ItexvsCypress", domain, profiles, out, "--id", "itex-cypress", "-f", "json"
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {

@@ -68,7 +68,7 @@ def prepare(scenario: str | None = None) -> tuple[Case, Scenario | None, Space]:
     return case, chosen, space
 
 
-def handle_errors(func: F) -> F:
+def handle_errors(func: F, consequence: str = "nothing was analyzed") -> F:
     """Run a command; bad input becomes a located message on stderr and exit code 2."""
 
     @functools.wraps(func)
@@ -78,21 +78,21 @@ def handle_errors(func: F) -> F:
         except NPositionError as e:
             if STATE.debug:
                 raise
-            fail(e)
+            fail(e, consequence)
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-def fail(error: NPositionError) -> None:
+def fail(error: NPositionError, consequence: str = "nothing was analyzed") -> None:
     """Print an error (every problem of a LoadError) to stderr and exit 2."""
     if isinstance(error, LoadError):
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
         count = len(error.errors)
         print(
-            f"error: {count} problem{'s' if count != 1 else ''} found; nothing was analyzed",
+            f"error: {count} problem{'s' if count != 1 else ''} found; {consequence}",
             file=sys.stderr,
         )
     else:

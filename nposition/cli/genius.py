@@ -9,12 +9,11 @@ from typing import Annotated
 import typer
 
 from nposition.cli.common import STATE, FormatOption, handle_errors, output
-from nposition.errors import LoadError
 from nposition.render import Format
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import-genius")(handle_errors(import_genius))
+    app.command("import-genius")(handle_errors(import_genius, "nothing was written"))
 
 
 def import_genius(
@@ -34,9 +33,11 @@ def import_genius(
             "--out", "-o", help="The case folder to write; its name is the default case id."
         ),
     ],
-    case: Annotated[
+    case_id: Annotated[
         str | None,
-        typer.Option("--case", help="The case id written into case.yaml (default: from --out)."),
+        typer.Option(
+            "--id", help="The case id written into case.yaml (default: the --out folder's name)."
+        ),
     ] = None,
     force: Annotated[
         bool,
@@ -47,19 +48,7 @@ def import_genius(
     """Turn a GENIUS/ANAC domain and its utility profiles into a case folder."""
     from nposition.genius import import_genius as run
 
-    try:
-        summary = run(domain, profiles, out, case, force, STATE.max_packages)
-    except LoadError as e:
-        if STATE.debug:
-            raise
-        for problem in e.problems:
-            print(str(problem), file=sys.stderr)
-        count = len(e.errors)
-        print(
-            f"error: {count} problem{'s' if count != 1 else ''} found; nothing was written",
-            file=sys.stderr,
-        )
-        raise typer.Exit(2) from None
+    summary = run(domain, profiles, out, case_id, force, STATE.max_packages)
     if fmt is Format.JSON:
         output(summary, fmt)
         return
