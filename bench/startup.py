@@ -10,10 +10,12 @@ Each command runs in a fresh process, interleaved with the floor so machine nois
 from __future__ import annotations
 
 import argparse
+import compileall
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 FLOOR = [sys.executable, "-c", "import typer, rich, yaml"]
 COMMANDS = {
@@ -34,6 +36,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
+    # A pip-installed package has its bytecode compiled at install time; an editable checkout may
+    # not (e.g. under PYTHONDONTWRITEBYTECODE), which would charge compilation to every run.
+    import nposition
+
+    compileall.compile_dir(Path(nposition.__file__).parent, quiet=1)
     for cmd in [FLOOR, *COMMANDS.values()]:  # warm the file cache
         wall(cmd)
     floor: list[float] = []
