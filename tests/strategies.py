@@ -41,6 +41,12 @@ class Spec:
     tree: Tree
 
 
+@functools.cache
+def _ints(lo: int, hi: int) -> st.SearchStrategy[int]:
+    # Strategies are built once and reused: building one costs more than drawing from it.
+    return st.integers(lo, hi)
+
+
 # --- issues ------------------------------------------------------------------------------------
 
 
@@ -48,7 +54,7 @@ class Spec:
 def issue_lists(
     draw: st.DrawFn, min_issues: int = 2, max_issues: int = 4, max_options: int = 4
 ) -> tuple[Issue, ...]:
-    """2-4 issues `i0, i1, ...` with 2-4 options `o0, o1, ...` each, some of them ordered."""
+    """Issues `i0, i1, ...` (2-4 by default) with 2-4 options `o0, o1, ...`, some ordered."""
     n = draw(_ints(min_issues, max_issues))
     out = []
     for i in range(n):
@@ -59,12 +65,6 @@ def issue_lists(
 
 
 # --- expressions -------------------------------------------------------------------------------
-
-
-@functools.cache
-def _ints(lo: int, hi: int) -> st.SearchStrategy[int]:
-    # Strategies are built once and reused: building one costs more than drawing from it.
-    return st.integers(lo, hi)
 
 
 def _draw_test(draw: st.DrawFn, issues: Sequence[Issue]) -> Tree:
