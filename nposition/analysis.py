@@ -11,13 +11,13 @@ from nposition.bargaining import MAX_LISTED, bargain, disagreement, point_dict
 from nposition.expr import members
 from nposition.model import Case, Rule
 from nposition.model import number as number
-from nposition.sensitivity import Sensitivity, sensitivity
 from nposition.space import Space
 from nposition.utility import Valuation
 from nposition.zone import Box, IssueOverlap, acceptable, boxes, overlap
 
 if TYPE_CHECKING:
     from nposition.scenario import Scenario
+    from nposition.sensitivity import Sensitivity
 
 SCHEMA_VERSION = 1
 DEFAULT_LIMIT = 10
@@ -250,11 +250,19 @@ def analyze(
         verdict=_verdict(case, zone, found_conflicts, concessions, overlaps),
         solutions=solutions,
         sensitivity=(
-            sensitivity(case, space, basis, sensitivity_runs, seed, step)
+            _sensitivity(case, space, basis, sensitivity_runs, seed, step)
             if sensitivity_runs and solutions
             else None
         ),
     )
+
+
+def _sensitivity(
+    case: Case, space: Space, basis: int, runs: int, seed: int, step: Callable[[], None] | None
+) -> Sensitivity:
+    from nposition.sensitivity import sensitivity  # only when asked: it imports `random`
+
+    return sensitivity(case, space, basis, runs, seed, step)
 
 
 def _basis(case: Case, space: Space, zone_bits: int, concessions: list[Concession]) -> int:

@@ -15,7 +15,6 @@ satisfy it), the only form the engine evaluates.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -295,6 +294,8 @@ def parse(text: str) -> Node:
 
 def suggest(name: str, known: Sequence[str]) -> str:
     """`did you mean 'x'?` text for a misspelt name, or the list of known names."""
+    import difflib  # only on the error path: keeps start-up cheap
+
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     if close:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"

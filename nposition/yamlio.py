@@ -7,7 +7,6 @@ refused before parsing.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -123,6 +122,8 @@ class Reader:
                 self.error(key_node, f"{what}: duplicate key '{key}'")
                 continue
             if key not in known:
+                import difflib  # only on the error path: keeps start-up cheap
+
                 hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
                 tail = f"did you mean '{hint[0]}'?" if hint else "known: " + ", ".join(known)
                 self.error(key_node, f"{what}: unknown key '{key}' ({tail})")

@@ -1,6 +1,8 @@
-"""The command-line interface: the only place that imports typer, wires layers, and exits."""
+"""The command-line interface: the only place that imports typer, wires layers, and exits.
 
-from __future__ import annotations
+The command modules do without `from __future__ import annotations`: typer would otherwise have
+to evaluate every annotation string of every command at each start.
+"""
 
 import sys
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`nposition analyze`: overlap, conflicts, concessions and the zone of agreement."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`nposition check [FILE]`: verify expectations about the case; exit 1 when any fails."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`nposition compare [S ...]` and `nposition diff A B`: scenarios side by side, and what changes."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

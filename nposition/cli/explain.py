@@ -1,7 +1,5 @@
 """`nposition explain KEY=OPTION ...`: every rule of every party, held or broken, for one package."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

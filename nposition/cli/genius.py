@@ -1,7 +1,5 @@
 """`nposition import-genius`: turn a GENIUS/ANAC domain and its utility profiles into a case folder."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`nposition plot --out FILE`: the utility space as an SVG or PNG picture."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`nposition schema KIND`: a JSON Schema for case, party, scenario or checks files, for editors."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated
 

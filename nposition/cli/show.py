@@ -1,7 +1,5 @@
 """`nposition show [PARTY]`: the case's issues and options, or one party's rules and citations."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

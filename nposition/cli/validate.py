@@ -1,7 +1,5 @@
 """`nposition validate`: load and lint every file of the case, reporting all problems at once."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
