@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from nposition import expr
@@ -48,6 +49,10 @@ def _ints(lo: int, hi: int) -> st.SearchStrategy[int]:
 
 
 # --- issues ------------------------------------------------------------------------------------
+
+
+FAST = settings(max_examples=60, deadline=None)  # cheap examples: bare issues or bitsets
+CASES = settings(max_examples=40, deadline=None)  # whole random cases
 
 
 @st.composite

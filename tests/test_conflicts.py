@@ -11,6 +11,8 @@ from nposition.analysis import analyze
 from nposition.conflicts import dualize, members, shrink
 from nposition.model import Issue, Option, RuleKind
 from tests.strategies import (
+    CASES,
+    FAST,
     all_packages,
     bit_positions,
     make_case,
@@ -21,8 +23,6 @@ from tests.strategies import (
     to_bits,
 )
 
-FAST = settings(max_examples=60, deadline=None)  # cheap examples: bare issues or bitsets
-CASES = settings(max_examples=40, deadline=None)  # whole random cases
 ISSUE_NAME = re.compile(r"\bi\d\b")
 
 

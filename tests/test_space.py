@@ -14,6 +14,8 @@ from nposition.errors import SpaceTooLargeError
 from nposition.model import Issue, Option
 from nposition.space import Space
 from tests.strategies import (
+    CASES,
+    FAST,
     all_packages,
     bit_positions,
     expression,
@@ -23,9 +25,6 @@ from tests.strategies import (
     specs,
     tree_holds,
 )
-
-FAST = settings(max_examples=60, deadline=None)  # cheap examples: bare issues or bitsets
-CASES = settings(max_examples=40, deadline=None)  # whole random cases
 
 
 @st.composite

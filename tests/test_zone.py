@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from nposition.model import Issue, Option, Party, RuleKind
 from nposition.space import Space
 from nposition.zone import IssueStatus, acceptable, box_bits, boxes, overlap
 from tests.strategies import (
+    CASES,
+    FAST,
     all_packages,
     bit_positions,
     issue_lists,
@@ -20,9 +22,6 @@ from tests.strategies import (
     random_cases,
     rule_holds,
 )
-
-FAST = settings(max_examples=60, deadline=None)  # cheap examples: bare issues or bitsets
-CASES = settings(max_examples=40, deadline=None)  # whole random cases
 
 
 def _zone(space, case):
