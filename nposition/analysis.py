@@ -109,6 +109,7 @@ class SolutionsView:
     disagreement: dict[str, float | int]
     candidates: int  # individually rational packages
     pareto_size: int
+    pareto_distinct: int  # distinct utility vectors on the frontier
     pareto: tuple[dict[str, Any], ...]  # the first MAX_LISTED frontier packages, in package order
     points: dict[str, dict[str, Any] | None]  # nash, kalai_smorodinsky, egalitarian, utilitarian
 
@@ -119,6 +120,7 @@ class SolutionsView:
             "disagreement": dict(self.disagreement),
             "candidates": self.candidates,
             "pareto_size": self.pareto_size,
+            "pareto_distinct": self.pareto_distinct,
             "pareto": list(self.pareto),
             **self.points,
         }
@@ -284,6 +286,7 @@ def _solutions(
         disagreement={p.id: number(d) for p, d in zip(case.parties, point, strict=True)},
         candidates=found.candidates,
         pareto_size=len(found.frontier),
+        pareto_distinct=len({p.utilities for p in found.frontier}),
         pareto=tuple(
             d for p in found.frontier[:MAX_LISTED] if (d := point_dict(case, space, p)) is not None
         ),

@@ -105,6 +105,8 @@ def read_checks(
     if root is not None:
         keys = reader.mapping(root, "checks file", ("checks",), ("description",))
         items = reader.sequence(keys["checks"], "checks") if keys and "checks" in keys else []
+        if keys and "checks" in keys and not items:
+            reader.error(keys["checks"], "the checks list is empty: nothing would be verified")
         for item in items:
             found = _read_expectation(reader, item, case_for, scenario_names)
             if found is not None:
@@ -157,11 +159,14 @@ def _read_value(reader: Reader, node: yaml.Node, kind: str, what: str, case: Cas
         return reader.number(node, f"{what}: {kind}")
     if kind in ("conflict", "no_conflict"):
         keys = [reader.text(n, "rule") or "" for n in reader.sequence(node, f"{what}: {kind}")]
+        if not keys:
+            reader.error(node, f"{what}: {kind} needs at least one rule (party/rule-id)")
+            return None
         known = sorted(r.key for r in case.red_lines)
         bad = [k for k in keys if k not in known]
         for k in bad:
             reader.error(node, f"{what}: unknown red line '{k}' ({expr.suggest(k, known)})")
-        return None if bad or not keys else tuple(sorted(keys))
+        return None if bad else tuple(sorted(keys))
     return _read_package_check(reader, node, what, case)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from nposition import scenario as scenarios
 from nposition.analysis import Analysis, Concession, Conflict, ZoneView, analyze, number, view
+from nposition.bargaining import SOLUTIONS
 from nposition.model import Case, Rule
 from nposition.space import Space
 
@@ -80,7 +81,17 @@ class Diff:
             "conflicts_new": [c.to_dict() for c in self.conflicts_new],
             "concessions_gone": [c.to_dict() for c in self.concessions_gone],
             "concessions_new": [c.to_dict() for c in self.concessions_new],
+            "solutions": self.solutions(),
         }
+
+    def solutions(self) -> dict[str, dict[str, Any]]:
+        """Each bargaining solution under `a` and under `b`, and whether it changed."""
+        out: dict[str, dict[str, Any]] = {}
+        for name in SOLUTIONS:
+            before = self.a.solutions.points.get(name) if self.a.solutions else None
+            after = self.b.solutions.points.get(name) if self.b.solutions else None
+            out[name] = {"a": before, "b": after, "changed": before != after}
+        return out
 
 
 def diff(case: Case, case_dir: Path, a: str, b: str, space: Space, limit: int = 10) -> Diff:

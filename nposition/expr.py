@@ -27,7 +27,8 @@ KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 NAME_RE = re.compile(r"[A-Za-z0-9_]+\Z")
 _TOKEN_RE = re.compile(r"\s*(?:(?P<name>[A-Za-z0-9_]+)|(?P<op>==|!=|<=|>=|->|[<>()\[\],]))")
 _COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
-MAX_DEPTH = 50
+MAX_DEPTH = 50  # parentheses, and '->' in one chain
+MAX_TREE_DEPTH = 200
 
 
 class ExprError(Exception):
@@ -286,7 +287,28 @@ class _Parser:
 
 def parse(text: str) -> Node:
     """Parse an expression into its syntax tree; raise `ExprError` at the offending character."""
-    return _Parser(text).parse()
+    node = _Parser(text).parse()
+    if _depth(node) > MAX_TREE_DEPTH:
+        # Resolution and evaluation recurse over the tree: keep it far from Python's limit.
+        raise ExprError(f"expression nested too deeply (more than {MAX_TREE_DEPTH} levels)", 0)
+    return node
+
+
+def _depth(root: Node) -> int:
+    """The depth of a syntax tree, computed without recursion."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        match node:
+            case Not(arg):
+                stack.append((arg, depth + 1))
+            case And(args) | Or(args):
+                stack.extend((a, depth + 1) for a in args)
+            case Implies(left, right):
+                stack.extend(((left, depth + 1), (right, depth + 1)))
+    return deepest
 
 
 # --- resolution ------------------------------------------------------------------------------

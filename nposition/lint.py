@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 from nposition.conflicts import members, shrink
-from nposition.errors import Location, Problem, Severity, SpaceTooLargeError
-from nposition.loader import read_case
+from nposition.errors import Problem, Severity
 from nposition.model import Case, Party, RuleKind
 from nposition.space import Space
 
@@ -73,49 +68,3 @@ def _contradiction(space: Space, party: Party) -> list[Problem]:
             f"party '{party.id}' contradicts itself: no package satisfies its red lines {names} together",
         )
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class Validation:
-    """The outcome of `nposition validate`: the case (when it loaded) and every problem."""
-
-    case: str
-    problems: tuple[Problem, ...]
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.problems) - self.errors
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "case": self.case,
-            "ok": self.errors == 0,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "problems": [
-                {
-                    "file": p.location.path,
-                    "line": p.location.line,
-                    "column": p.location.column,
-                    "severity": p.severity.value,
-                    "message": p.message,
-                    "detail": p.detail,
-                }
-                for p in self.problems
-            ],
-        }
-
-
-def validate(case_dir: Path, limit: int | None = None) -> Validation:
-    """Load a case and lint it; every problem of every file, sorted by place."""
-    case, problems = read_case(case_dir)
-    if case is not None:
-        try:
-            problems += lint(case, Space(case.issues, limit))
-        except SpaceTooLargeError as e:
-            problems.append(Problem(Location(str(case_dir / "case.yaml")), Severity.ERROR, str(e)))
-    return Validation(case_dir.name, tuple(sorted(problems, key=Problem.sort_key)))

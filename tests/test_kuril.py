@@ -8,10 +8,10 @@ from __future__ import annotations
 from functools import cache
 
 from nposition.analysis import Analysis, analyze
-from nposition.lint import validate
 from nposition.loader import load_case
 from nposition.scenario import load
 from nposition.space import Space
+from nposition.validation import validate
 
 from .conftest import REPO
 
@@ -59,9 +59,19 @@ def test_recognition_demand_clashes_with_japan() -> None:
 
 
 def test_two_islands_against_four() -> None:
-    """Sections 2 and 5: Japan claims all four islands, Russia offers Habomai and Shikotan only."""
+    """Sections 2, 4, 5: Japan claims all four islands; Russia offers two and keeps title to the rest."""
     rules = {c.rules for c in report().conflicts}
-    assert ("japan/four-island-affiliation", "russia/two-islands-only") in rules
+    assert (
+        "japan/four-island-affiliation",
+        "russia/no-title-beyond-two",
+        "russia/two-islands-only",
+    ) in rules
+
+
+def test_the_cheapest_opening_asks_something_of_both_sides() -> None:
+    """Sections 5 and 6: no side can open a zone alone at the lowest cost; both give something."""
+    cheapest = report().concessions[0]
+    assert {key.partition("/")[0] for key in cheapest.drop} == {"japan", "russia"}
 
 
 def test_sovereignty_recognition_has_no_common_option() -> None:

@@ -16,9 +16,9 @@ import yaml
 
 from nposition import expr
 from nposition.errors import LoadError, Location, Problem, Severity
-from nposition.lint import validate
 from nposition.loader import load_case, read_case
 from nposition.model import RuleKind
+from nposition.validation import validate
 from nposition.yamlio import MAX_FILE_BYTES
 
 DATA = Path(__file__).parent / "data"

@@ -18,6 +18,7 @@ LIBRARY_MODULES = [
     "nposition.analysis",
     "nposition.explain",
     "nposition.lint",
+    "nposition.validation",
     "nposition.loader",
     "nposition.render.json",
     "nposition.render.markdown",

@@ -49,7 +49,7 @@ def test_plot_points_match_the_analysis() -> None:
     pic = plot_case(case, space)
     solutions = analyze(case, space=space).solutions
     assert solutions is not None
-    assert pic.zone_label.startswith("zone if russia/recognition-first")
+    assert pic.zone_label == f"zone if {', '.join(solutions.concession)} were dropped"
     nash = solutions.points["nash"]
     assert nash is not None
     drawn = {tuple(round(u, 6) for u in p.utilities) for p in solution_points(pic)}

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from nposition.checks import CheckReport
     from nposition.compare import Comparison, Diff
     from nposition.explain import Explanation
-    from nposition.lint import Validation
     from nposition.show import IssuesView, PartyView
+    from nposition.validation import Validation
 
 
 class Cell(NamedTuple):
@@ -257,14 +257,14 @@ def _analysis(a: Analysis) -> list[Block]:
         out.append(
             table(
                 f"Concessions ({len(a.concessions)}): minimal sets of red lines whose removal opens a zone",
-                ("#", "drop", "cost", "opens", "best package in it (options in issue order)"),
+                ("#", "drop", "cost", "opens", "best package in it"),
                 (
                     (
                         str(k + 1),
                         "\n".join(c.drop),
                         str(number(c.cost)),
                         f"{c.zone.size:,}",
-                        " / ".join((c.best or {}).values()),
+                        package_text(c.best) if c.best else "-",
                     )
                     for k, c in enumerate(a.concessions)
                 ),
@@ -278,11 +278,8 @@ def _analysis(a: Analysis) -> list[Block]:
         out.append(
             table(
                 f"Sensitivity: the Nash package over {plural(sens.runs, 'run')} with perturbed weights (seed {sens.seed})",
-                ("share", "runs", "package (options in issue order)"),
-                (
-                    (f"{n / sens.runs:.0%}", str(n), " / ".join(pkg.values()))
-                    for pkg, n in sens.nash
-                ),
+                ("share", "runs", "package"),
+                ((f"{n / sens.runs:.0%}", str(n), package_text(pkg)) for pkg, n in sens.nash),
             )
         )
     return out
@@ -304,10 +301,16 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
         else f"the zone that the cheapest concession would open (dropping {', '.join(s.concession)})"
     )
     d = ", ".join(f"{p} {s.disagreement[p]}" for p in parties)
+    give = "gives" if s.candidates == 1 else "give"
+    distinct = (
+        f" ({plural(s.pareto_distinct, 'distinct utility point')})"
+        if s.pareto_distinct != s.pareto_size
+        else ""
+    )
     out: list[Block] = [
         Para(
-            f"Bargaining over {over}: {plural(s.candidates, 'package')} give every party at least "
-            f"its reservation ({d}); {plural(s.pareto_size, 'package')} on the Pareto frontier."
+            f"Bargaining over {over}: {plural(s.candidates, 'package')} {give} every party at least "
+            f"its reservation ({d}); {plural(s.pareto_size, 'package')} on the Pareto frontier{distinct}."
         )
     ]
     rows = []
@@ -317,15 +320,15 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
             rows.append(
                 (
                     label,
-                    *(str(point["utilities"][p]) for p in parties),
-                    " / ".join(point["package"].values()),
+                    *(f"{point['utilities'][p]:.3f}" for p in parties),
+                    package_text(point["package"]),
                 )
             )
     if rows:
         out.append(
             table(
                 "Bargaining solutions",
-                ("solution", *parties, "package (options in issue order)"),
+                ("solution", *parties, "package"),
                 rows,
             )
         )
@@ -422,6 +425,20 @@ def _comparison(c: Comparison) -> list[Block]:
     return out
 
 
+def _point_text(point: dict[str, Any] | None) -> str:
+    """A solution as its package (issue=option) and each party's utility."""
+    if point is None:
+        return "-"
+    package = package_text(point["package"])
+    utilities = ", ".join(f"{p} {u:.3f}" for p, u in point["utilities"].items())
+    return f"{package}\n({utilities})"
+
+
+def package_text(package: dict[str, str]) -> str:
+    """A package as `issue=option` lines, readable whatever the options are called."""
+    return "\n".join(f"{issue}={option}" for issue, option in package.items())
+
+
 def _nash_text(a: Analysis) -> str:
     nash = a.solutions.points.get("nash") if a.solutions else None
     if a.solutions is None or nash is None:
@@ -461,6 +478,13 @@ def _diff(d: Diff) -> list[Block]:
     ):
         if conflicts:
             out.append(table(title, ("rules", "issues"), _conflict_rows(conflicts)))
+    rows = [
+        (SOLUTION_NAMES[name], _point_text(v["a"]), _point_text(v["b"]))
+        for name, v in d.solutions().items()
+        if v["changed"]
+    ]
+    if rows:
+        out.append(table("Bargaining solutions that change", ("solution", a, b), rows))
     for title, concessions in (
         ("Concessions no longer listed", d.concessions_gone),
         ("New concessions", d.concessions_new),
