@@ -17,9 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from nposition import expr
 from nposition import scenario as scenarios
@@ -29,6 +27,9 @@ from nposition.model import Case
 from nposition.space import Space
 from nposition.yamlio import Reader
 from nposition.zone import acceptable
+
+if TYPE_CHECKING:
+    import yaml
 
 ASSERTIONS = (
     "zone",

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from nposition import scenario as scenarios
-from nposition.analysis import Analysis, Concession, Conflict, ZoneView, analyze, number, view
+from nposition.analysis import Analysis, Concession, Conflict, ZoneView, analyze, view
 from nposition.bargaining import SOLUTIONS
+from nposition.errors import LoadError, Problem
 from nposition.model import Case, Rule
 from nposition.space import Space
 
@@ -31,9 +32,16 @@ def compare(
     """The baseline and each named scenario (all of the case's when none are named)."""
     chosen = [n for n in (names or scenarios.scenario_names(case_dir)) if n != scenarios.BASELINE]
     results = [analyze(case, space=space, limit=limit)]
+    problems: list[Problem] = []
     for name in dict.fromkeys(chosen):
-        changed, scenario = scenarios.load(case, case_dir, name, space)
+        try:
+            changed, scenario = scenarios.load(case, case_dir, name, space)
+        except LoadError as e:  # report every broken scenario, not just the first
+            problems += e.problems
+            continue
         results.append(analyze(changed, scenario, space=space, limit=limit))
+    if problems:
+        raise LoadError(problems)
     return Comparison(case.id, tuple(results))
 
 
@@ -122,13 +130,8 @@ def diff(case: Case, case_dir: Path, a: str, b: str, space: Space, limit: int = 
 
 def describe(rule: Rule) -> str:
     """A rule in one line: kind, strength, condition and requirement."""
-    strength = (
-        f"cost {number(rule.cost)}"
-        if rule.kind.value == "red_line"
-        else f"weight {number(rule.weight)}"
-    )
     when = f"when {rule.when.text}: " if rule.when else ""
-    return f"{rule.kind.value} ({strength}) {when}{rule.require.text}"
+    return f"{rule.kind.value} ({rule.strength}) {when}{rule.require.text}"
 
 
 def _rule_changes(a: Case, b: Case) -> tuple[RuleChange, ...]:
@@ -146,5 +149,8 @@ def _rule_changes(a: Case, b: Case) -> tuple[RuleChange, ...]:
             and rb is not None
             and (describe(ra) != describe(rb) or ra.text != rb.text)
         ):
-            out.append(RuleChange(key, "changed", describe(ra), describe(rb)))
+            before, after = describe(ra), describe(rb)
+            if ra.text != rb.text:
+                before, after = f"{before}\ntext: {ra.text}", f"{after}\ntext: {rb.text}"
+            out.append(RuleChange(key, "changed", before, after))
     return tuple(out)

@@ -8,7 +8,7 @@ from typing import Any
 
 from nposition.errors import UsageError
 from nposition.expr import suggest
-from nposition.model import Case, Rule, RuleKind, number
+from nposition.model import Case, Rule, number
 from nposition.space import Space
 from nposition.utility import Valuation
 
@@ -146,7 +146,3 @@ def _check(space: Space, rule: Rule, completions: int, count: int) -> RuleCheck:
     else:
         status = "depends"
     return RuleCheck(rule, status, broken)
-
-
-def is_red_line(check: RuleCheck) -> bool:
-    return check.rule.kind is RuleKind.RED_LINE

@@ -103,6 +103,13 @@ class Rule:
         """The rule's name everywhere in nposition: `party/rule-id`."""
         return f"{self.party}/{self.id}"
 
+    @property
+    def strength(self) -> str:
+        """`cost 3` for a red line, `weight 2` for a preference."""
+        if self.kind is RuleKind.RED_LINE:
+            return f"cost {number(self.cost)}"
+        return f"weight {number(self.weight)}"
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "key": self.key, "kind": self.kind.value}
         out["text"] = self.text

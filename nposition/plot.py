@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape
 
 from nposition.bargaining import Bargain, Point, bargain, disagreement
+from nposition.errors import UsageError
 from nposition.model import Case
 from nposition.space import Space
 from nposition.utility import NUMPY_FROM, Valuation
@@ -46,6 +47,8 @@ def plot_case(case: Case, space: Space, scenario: str | None = None) -> Picture:
     """The picture of a case: the zone, or the zone its cheapest concession opens when empty."""
     from nposition.analysis import analyze
 
+    if len(case.parties) < 2:
+        raise UsageError(f"case '{case.id}': a plot needs at least two parties (one per axis)")
     result = analyze(case, space=space, limit=0)
     dropped = result.solutions.concession if result.solutions else ()
     zone = space.all_of([r for r in case.red_lines if r.key not in dropped])
@@ -162,8 +165,12 @@ def _panel(pic: Picture, a: int, b: int, left: int, top: int) -> list[str]:
         shift = placed.get((px, py), 0)
         placed[(px, py)] = shift + 1
         out.append(f'<circle cx="{px}" cy="{py}" r="{radius}" fill="{colour}" stroke="white"/>')
+        # Labels go right of the marker, or left of it in the right half, to stay in the panel.
+        right = px < left + PANEL * 0.55
+        tx, anchor = (px + 14, "start") if right else (px - 14, "end")
+        ty = min(py + 4 + 14 * shift, top + PANEL - 4)
         out.append(
-            f'<text x="{px + 14}" y="{py + 4 + 14 * shift}" fill="{colour}" font-weight="bold">{label}</text>'
+            f'<text x="{tx}" y="{ty}" text-anchor="{anchor}" fill="{colour}" font-weight="bold">{label}</text>'
         )
     return out
 

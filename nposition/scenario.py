@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from nposition import expr
 from nposition.errors import LoadError, Location, Problem, Severity, UsageError
@@ -14,7 +13,10 @@ from nposition.lint import contradictions
 from nposition.loader import SCENARIO_DIR, read_expression, read_rule
 from nposition.model import Case, Party, Rule, RuleKind
 from nposition.space import Space
-from nposition.yamlio import Reader
+from nposition.yamlio import Reader, split_key
+
+if TYPE_CHECKING:
+    import yaml
 
 BASELINE = "baseline"
 _SET_FIELDS = ("cost", "weight", "text", "require", "when", "kind")
@@ -163,13 +165,11 @@ def _rule_ref(reader: Reader, node: yaml.Node, rules: dict[str, Rule]) -> str | 
 def _read_add(
     reader: Reader, node: yaml.Node, case: Case, rules: dict[str, Rule], loc: Location
 ) -> Change | None:
-    if not isinstance(node, yaml.MappingNode):
+    split = split_key(node, "party")
+    if split is None:
         reader.error(node, "add: expects a rule mapping with a 'party'")
         return None
-    party_node = next((v for k, v in node.value if k.value == "party"), None)
-    if party_node is None:
-        reader.error(node, "add: the new rule needs a 'party'")
-        return None
+    party_node, body = split
     party = reader.text(party_node, "party")
     parties = [p.id for p in case.parties]
     if party not in parties:
@@ -177,12 +177,6 @@ def _read_add(
             party_node, f"add: unknown party '{party}' ({expr.suggest(party or '', parties)})"
         )
         return None
-    body = yaml.MappingNode(
-        node.tag,
-        [(k, v) for k, v in node.value if k.value != "party"],
-        node.start_mark,
-        node.end_mark,
-    )
     documents = frozenset(d.id for d in case.documents)
     rule = read_rule(reader, body, party or "", case.issues, documents)
     if rule is None:

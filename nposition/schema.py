@@ -8,7 +8,13 @@ from typing import Any
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _NAME = {"type": "string", "pattern": "^[A-Za-z0-9_]+$"}
 _RULE_ID = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"}
-_DATE = {"type": ["string"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+# YAML reads an unquoted 2019 as a number and 2019-01-14 as a date; the loader takes all three.
+_DATE = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+        {"type": "integer", "minimum": 1000, "maximum": 9999},
+    ]
+}
 _TEXT = {"type": "string"}
 
 
@@ -16,6 +22,7 @@ class Kind(StrEnum):
     CASE = "case"
     PARTY = "party"
     SCENARIO = "scenario"
+    CHECKS = "checks"
 
 
 def _object(
@@ -175,7 +182,41 @@ SCENARIO = _object(
 )
 
 
+_PACKAGE_CHECK = _object(
+    {"party": _RULE_ID, "package": {"type": "object", "additionalProperties": _NAME}},
+    ["package"],
+)
+_ASSERTIONS: dict[str, Any] = {
+    "zone": {"enum": ["empty", "nonempty"]},
+    "zone_size_at_least": {"type": "number", "minimum": 0},
+    "acceptable": _PACKAGE_CHECK,
+    "unacceptable": _PACKAGE_CHECK,
+    "conflict": {"type": "array", "minItems": 1, "items": _RULE_REF},
+    "no_conflict": {"type": "array", "minItems": 1, "items": _RULE_REF},
+    "concession_cost_at_most": {"type": "number", "minimum": 0},
+}
+CHECKS = _object(
+    {
+        "description": _TEXT,
+        "checks": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {"id": _TEXT, "scenario": _TEXT, "because": _TEXT, **_ASSERTIONS},
+                "required": ["id"],
+                "additionalProperties": False,
+                "minProperties": 2,
+                "oneOf": [{"required": [name]} for name in _ASSERTIONS],
+            },
+        },
+    },
+    ["checks"],
+    "Expectations that `nposition check` verifies.",
+)
+
+
 def schema_for(kind: Kind) -> dict[str, Any]:
     """The JSON Schema of one kind of file."""
-    body = {Kind.CASE: CASE, Kind.PARTY: PARTY, Kind.SCENARIO: SCENARIO}[kind]
+    body = {Kind.CASE: CASE, Kind.PARTY: PARTY, Kind.SCENARIO: SCENARIO, Kind.CHECKS: CHECKS}[kind]
     return {"$schema": _DRAFT, "title": f"nposition {kind.value} file", **body}

@@ -158,7 +158,12 @@ class Reader:
             and node.tag == _STR
             and _to_float(node.value) is not None
         ):
-            hint = " (YAML reads it as text: write it with a decimal point, e.g. 1.0e+3 or 1000)"
+            if node.style in ("'", '"'):
+                hint = " (remove the quotes)"
+            else:
+                hint = (
+                    " (YAML reads it as text: write it with a decimal point, e.g. 1.0e+3 or 1000)"
+                )
         self.error(node, f"{what} must be a finite number, not {describe(node)}{hint}")
         return None
 
@@ -190,6 +195,8 @@ def scalar_locator(reader: Reader, node: yaml.Node, value: str) -> Callable[[int
     raw = reader.text_between(node)
     if raw is None:
         return start.shifted
+    if getattr(node, "style", None) == '"' and "\\" in raw:
+        return lambda offset: start  # escapes make offsets unreliable: point at the value
     positions: list[int] = []
     r = 0
     for ch in value:
@@ -209,6 +216,17 @@ def scalar_locator(reader: Reader, node: yaml.Node, value: str) -> Callable[[int
         return reader.location_of(index)
 
     return locate
+
+
+def split_key(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """A mapping's value at `key`, and the mapping without it; None when either is missing."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    value = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+    if value is None:
+        return None
+    rest = [(k, v) for k, v in node.value if getattr(k, "value", None) != key]
+    return value, yaml.MappingNode(node.tag, rest, node.start_mark, node.end_mark)
 
 
 def describe(node: yaml.Node) -> str:

@@ -10,9 +10,9 @@ from nposition.cli.common import (
     handle_errors,
     output,
     prepare,
-    progress,
 )
 from nposition.render import Format
+from nposition.render.progress import progress
 
 LimitOption = Annotated[int, typer.Option("--limit", min=0, help="How many zone packages to list.")]
 

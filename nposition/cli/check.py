@@ -52,8 +52,8 @@ def check(
         path, lambda name: load(case, case_dir, name, space)[0], scenario_names(case_dir)
     )
     report = run_checks(case, case_dir, expectations, space, str(path))
+    output(report, fmt)  # first, so an unwritable --junit path still shows the results
     if junit is not None:
         write_atomically(junit, junit_xml(report))
-    output(report, fmt)
     if report.failed:
         raise typer.Exit(1)

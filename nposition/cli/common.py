@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -100,20 +99,6 @@ def fail(error: NPositionError, consequence: str = "nothing was analyzed") -> No
     raise typer.Exit(2)
 
 
-@contextlib.contextmanager
-def progress(label: str, total: int) -> Iterator[Callable[[], None] | None]:
-    """A progress bar on stderr (when it is a terminal) for `total` steps; yields the step call."""
-    if total <= 0 or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda: bar.advance(task)
-
-
 def output(report: Report, fmt: Format) -> None:
     emit(report, fmt, sys.stdout)
 
@@ -126,7 +111,7 @@ def write_atomically(path: Path, data: str | bytes) -> None:
 
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         umask = os.umask(0)

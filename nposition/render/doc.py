@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -113,9 +114,7 @@ def _issues(view: IssuesView) -> list[Block]:
                     option.label,
                 )
             )
-    size = 1
-    for issue in case.issues:
-        size *= len(issue.options)
+    size = math.prod(len(issue.options) for issue in case.issues)
     out.append(
         table(
             f"Issues ({len(case.issues)}; {size:,} packages)",
@@ -148,9 +147,6 @@ def _party(view: PartyView) -> list[Block]:
     p = view.party
     rows = []
     for r in p.rules:
-        strength = (
-            f"cost {number(r.cost)}" if r.kind.value == "red_line" else f"weight {number(r.weight)}"
-        )
         rule_expr = (f"when {r.when.text}\n" if r.when else "") + r.require.text
         quote = (
             f"\u201c{r.source.quote}\u201d"
@@ -160,7 +156,7 @@ def _party(view: PartyView) -> list[Block]:
         rows.append(
             (
                 Cell(r.id, "bad" if r.kind.value == "red_line" else "good"),
-                f"{r.kind.value.replace('_', ' ')}\n{strength}",
+                f"{r.kind.value.replace('_', ' ')}\n{r.strength}",
                 f"{r.text}\n{rule_expr}" if r.text else rule_expr,
                 f"{r.source.cite()}\n{quote}",
             )
@@ -239,7 +235,7 @@ def _analysis(a: Analysis) -> list[Block]:
         out.append(
             table(
                 f"Conflicts ({len(a.conflicts)}): red lines no package satisfies together",
-                ("#", "rule", "said by", "when", "issues touched"),
+                ("#", "rule", "said by", "date", "issues touched"),
                 (
                     (
                         str(k + 1) if j == 0 else "",
@@ -341,8 +337,9 @@ def _explanation(e: Explanation) -> list[Block]:
     if e.free:
         out.append(
             Para(
-                f"Partial package: {len(e.free)} issue(s) open ({', '.join(e.free)}), {e.completions:,} completions; "
-                f"{e.accepted_by_all:,} of them satisfy every party's red lines."
+                f"Partial package: {plural(len(e.free), 'issue')} left open ({', '.join(e.free)}), "
+                f"{plural(e.completions, 'completion')}; {e.accepted_by_all:,} of them satisfy every "
+                "party's red lines."
             )
         )
     else:
@@ -382,6 +379,13 @@ def _explanation(e: Explanation) -> list[Block]:
                     )
                     for c in p.checks
                 ),
+            )
+        )
+    if any(c.status == "n/a" for p in e.parties for c in p.checks):
+        out.append(
+            Para(
+                "n/a: the rule's `when` is false here, so a red line is not broken and a "
+                "preference counts as met (it only tells apart packages where its condition holds)."
             )
         )
     return out
