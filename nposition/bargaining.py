@@ -69,6 +69,13 @@ def solve(frontier: Sequence[Point], point: Sequence[float]) -> dict[str, Point 
     """The four solutions on a frontier (None for each when it is empty)."""
     if not frontier:
         return dict.fromkeys(SOLUTIONS)
+    # Packages with equal utilities tie on every criterion: judge each vector once, keeping its
+    # lowest-index package (the tie-break), which makes large frontiers cheap to solve.
+    first: dict[tuple[float, ...], Point] = {}
+    for p in frontier:
+        if p.utilities not in first or p.index < first[p.utilities].index:
+            first[p.utilities] = p
+    frontier = list(first.values())
     ideal = [max(p.utilities[k] for p in frontier) for k in range(len(point))]
 
     def gains(p: Point) -> list[float]:
@@ -125,26 +132,42 @@ def _frontier_numpy(
     utilities = np.column_stack(by_party)
     rational = np.all(utilities >= np.asarray(point), axis=1)
     utilities, indices = utilities[rational], np.asarray(indices)[rational]
-    if utilities.shape[1] == 2:
-        keep = _frontier_2d(utilities)
-        pairs = [
-            Point(int(i), (float(a), float(b)))
-            for i, (a, b) in zip(indices[keep], utilities[keep], strict=True)
-        ]
-        return int(rational.sum()), tuple(sorted(pairs, key=lambda p: p.index))
-    # Highest sum first (ties: lowest index): the best remaining package is never dominated by
-    # a remaining one, nor by a removed one (dominance is transitive), so it is on the frontier;
-    # it removes every package it dominates, and the next best follows.
-    order = np.lexsort((indices, -utilities.sum(axis=1)))
-    rest, rest_idx = utilities[order], indices[order]
-    chosen: list[Point] = []
+    keep = _frontier_2d(utilities) if utilities.shape[1] == 2 else _frontier_nd(utilities)
+    chosen = utilities[keep]
+    points = [
+        Point(i, tuple(row)) for i, row in zip(indices[keep].tolist(), chosen.tolist(), strict=True)
+    ]
+    return int(rational.sum()), tuple(points)  # `indices` ascend, so this is package order
+
+
+def _frontier_nd(utilities: Any) -> Any:
+    """The non-dominated rows of an (n, d) array, as a boolean mask.
+
+    Packages share utility vectors massively (sums of a few weights), so the distinct vectors are
+    found first with one sort. Among them, the highest sum is never dominated by a remaining
+    vector, nor by a removed one (dominance is transitive), so it is on the frontier; it removes
+    every vector it dominates, and the next highest follows.
+    """
+    import numpy as np
+
+    if not len(utilities):
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort(utilities.T[::-1])
+    ordered = utilities[order]
+    starts = np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)]
+    distinct = ordered[starts]
+    group = np.empty(len(utilities), dtype=np.int64)
+    group[order] = np.cumsum(starts) - 1
+    by_sum = np.argsort(-distinct.sum(axis=1), kind="stable")
+    rest, rest_id = distinct[by_sum], by_sum
+    on_frontier = np.zeros(len(distinct), dtype=bool)
     while len(rest):
         top = rest[0]
-        chosen.append(Point(int(rest_idx[0]), tuple(float(x) for x in top)))
-        keep = ~(np.all(rest <= top, axis=1) & np.any(rest < top, axis=1))
-        keep[0] = False
-        rest, rest_idx = rest[keep], rest_idx[keep]
-    return int(rational.sum()), tuple(sorted(chosen, key=lambda p: p.index))
+        on_frontier[rest_id[0]] = True
+        alive = ~(np.all(rest <= top, axis=1) & np.any(rest < top, axis=1))
+        alive[0] = False
+        rest, rest_id = rest[alive], rest_id[alive]
+    return on_frontier[group]
 
 
 def _frontier_2d(utilities: Any) -> Any:
