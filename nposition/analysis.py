@@ -227,7 +227,7 @@ def analyze(
     )
     concessions = sorted(
         (_concession(case, space, valuation, red, m, limit) for m in found.corrections),
-        key=lambda c: (c.cost, len(c.drop), c.drop),
+        key=lambda c: rank(c.cost, c.drop),
     )
     zone = view(case, space, zone_bits, limit)
     basis = _basis(case, space, zone_bits, concessions)
@@ -265,6 +265,20 @@ def _sensitivity(
     from nposition.sensitivity import sensitivity  # only when asked: it imports `random`
 
     return sensitivity(case, space, basis, runs, seed, step)
+
+
+def rank(cost: float, drop: tuple[str, ...]) -> tuple[float, int, tuple[str, ...]]:
+    """How concessions are ordered: by total cost, then number of rules, then names."""
+    return (cost, len(drop), drop)
+
+
+def cheapest_drop(case: Case, space: Space) -> tuple[str, ...]:
+    """The rules of the cheapest concession (empty when the zone is not empty)."""
+    red = list(case.red_lines)
+    found = dual.dualize([space.rule_bits(r) for r in red], space.full)
+    drops = [tuple(sorted(red[i].key for i in dual.members(m))) for m in found.corrections]
+    costs = {r.key: r.cost for r in red}
+    return min(drops, key=lambda d: rank(sum(costs[k] for k in d), d), default=())
 
 
 def _basis(case: Case, space: Space, zone_bits: int, concessions: list[Concession]) -> int:

@@ -37,20 +37,19 @@ class Picture:
 
     title: str
     parties: tuple[str, ...]
-    everything: dict[tuple[float, ...], int]  # utility vector -> number of packages
-    zone: dict[tuple[float, ...], int]
+    everything: Layer  # every package
+    zone: Layer
     zone_label: str
     result: Bargain
 
 
 def plot_case(case: Case, space: Space, scenario: str | None = None) -> Picture:
     """The picture of a case: the zone, or the zone its cheapest concession opens when empty."""
-    from nposition.analysis import analyze
+    from nposition.analysis import cheapest_drop
 
     if len(case.parties) < 2:
         raise UsageError(f"case '{case.id}': a plot needs at least two parties (one per axis)")
-    result = analyze(case, space=space, limit=0)
-    dropped = result.solutions.concession if result.solutions else ()
+    dropped = cheapest_drop(case, space)
     zone = space.all_of([r for r in case.red_lines if r.key not in dropped])
     label = f"zone if {', '.join(dropped)} were dropped" if dropped else "zone of agreement"
     title = case.title + (f" (scenario {scenario})" if scenario else "")
@@ -64,34 +63,54 @@ def picture(case: Case, space: Space, zone_bits: int, zone_label: str, title: st
     return Picture(
         title=title,
         parties=tuple(p.name for p in case.parties),
-        everything=_vectors(valuation, space.full),
-        zone=_vectors(valuation, zone_bits),
+        everything=_layer(valuation, space.full),
+        zone=_layer(valuation, zone_bits),
         zone_label=zone_label,
         result=result,
     )
 
 
-def _vectors(valuation: Valuation, bits: int) -> dict[tuple[float, ...], int]:
-    """Distinct utility vectors (rounded to the drawing's resolution) and how many packages have each."""
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """A set of packages as drawn: per pair of parties, how many packages fall in each cell."""
+
+    size: int
+    cells: dict[tuple[int, int], dict[tuple[float, float], int]]
+
+
+def _layer(valuation: Valuation, bits: int) -> Layer:
+    """Count the packages of `bits` per grid cell of each pair of parties' utilities."""
     values = valuation.values(bits)
+    pairs = _pairs(len(valuation.parties))
+    cells: dict[tuple[int, int], dict[tuple[float, float], int]] = {}
     if len(values) >= NUMPY_FROM:
         import numpy as np
 
-        cells = np.round(np.column_stack(values.by_party) * GRID).astype(np.int64)
-        unique, counts = np.unique(cells, axis=0, return_counts=True)
-        return {
-            tuple(int(c) / GRID for c in row): int(n) for row, n in zip(unique, counts, strict=True)
-        }
-    found: dict[tuple[float, ...], int] = {}
-    for vector in zip(*values.by_party, strict=True):
-        key = tuple(round(float(u) * GRID) / GRID for u in vector)
-        found[key] = found.get(key, 0) + 1
-    return found
+        grid = [np.round(np.asarray(u) * GRID).astype(np.int64) for u in values.by_party]
+        for a, b in pairs:
+            counts = np.bincount(grid[a] * (GRID + 1) + grid[b], minlength=(GRID + 1) ** 2)
+            cells[(a, b)] = {
+                (int(c) // (GRID + 1) / GRID, int(c) % (GRID + 1) / GRID): int(counts[c])
+                for c in np.flatnonzero(counts)
+            }
+        return Layer(len(values), cells)
+    rounded = [[round(float(u) * GRID) / GRID for u in party] for party in values.by_party]
+    for a, b in pairs:
+        found: dict[tuple[float, float], int] = {}
+        for key in zip(rounded[a], rounded[b], strict=True):
+            found[key] = found.get(key, 0) + 1
+        cells[(a, b)] = dict(sorted(found.items()))
+    return Layer(len(values), cells)
+
+
+def _pairs(parties: int) -> list[tuple[int, int]]:
+    """The panels: one per pair of parties."""
+    return list(itertools.combinations(range(parties), 2))
 
 
 def svg(pic: Picture) -> str:
     """The picture as a standalone SVG document."""
-    pairs = list(itertools.combinations(range(len(pic.parties)), 2)) or [(0, 0)]
+    pairs = _pairs(len(pic.parties))
     width = MARGIN + len(pairs) * (PANEL + MARGIN) + LEGEND
     height = PANEL + 2 * MARGIN + 40
     parts = [
@@ -139,7 +158,7 @@ def _panel(pic: Picture, a: int, b: int, left: int, top: int) -> list[str]:
     )
     cell = PANEL / GRID
     for layer, colour, size in ((pic.everything, "#bbbbbb", cell), (pic.zone, "#1f77b4", 2 * cell)):
-        for (ua, ub), count in _project(layer, a, b).items():
+        for (ua, ub), count in layer.cells[(a, b)].items():
             opacity = min(1.0, 0.35 + 0.15 * count)
             out.append(
                 f'<rect x="{x(ua) - size / 2:.1f}" y="{y(ub) - size / 2:.1f}" width="{size:.1f}" '
@@ -149,9 +168,13 @@ def _panel(pic: Picture, a: int, b: int, left: int, top: int) -> list[str]:
     if len(pic.parties) == 2 and len(frontier) > 1:
         path = " ".join(f"{x(u):.1f},{y(v):.1f}" for u, v in frontier)
         out.append(f'<polyline points="{path}" fill="none" stroke="#d62728" stroke-width="1.5"/>')
+    # Rings while they can be told apart; dense frontiers (three or more parties) as small dots.
+    ring = len(frontier) <= 200
     for u, v in frontier:
         out.append(
             f'<circle cx="{x(u)}" cy="{y(v)}" r="3.5" fill="none" stroke="#d62728" stroke-width="1.5"/>'
+            if ring
+            else f'<circle cx="{x(u)}" cy="{y(v)}" r="1.3" fill="#d62728"/>'
         )
     d = pic.result.disagreement
     out.append(_cross(x(d[a]), y(d[b])))
@@ -175,14 +198,6 @@ def _panel(pic: Picture, a: int, b: int, left: int, top: int) -> list[str]:
     return out
 
 
-def _project(layer: dict[tuple[float, ...], int], a: int, b: int) -> dict[tuple[float, float], int]:
-    out: dict[tuple[float, float], int] = {}
-    for vector, count in sorted(layer.items()):
-        key = (vector[a], vector[b])
-        out[key] = out.get(key, 0) + count
-    return out
-
-
 def _cross(cx: float, cy: float) -> str:
     return (
         f'<path d="M{cx - 6},{cy - 6} L{cx + 6},{cy + 6} M{cx - 6},{cy + 6} L{cx + 6},{cy - 6}" '
@@ -194,11 +209,11 @@ def _legend(pic: Picture, left: int, top: int) -> list[str]:
     rows: list[tuple[str, str]] = [
         (
             '<rect width="10" height="10" fill="#bbbbbb"/>',
-            f"all packages ({sum(pic.everything.values()):,})",
+            f"all packages ({pic.everything.size:,})",
         ),
         (
             '<rect width="10" height="10" fill="#1f77b4"/>',
-            f"{pic.zone_label} ({sum(pic.zone.values()):,})",
+            f"{pic.zone_label} ({pic.zone.size:,})",
         ),
         (
             '<circle cx="5" cy="5" r="4" fill="none" stroke="#d62728" stroke-width="1.5"/>',

@@ -54,7 +54,7 @@ def test_plot_points_match_the_analysis() -> None:
     assert nash is not None
     drawn = {tuple(round(u, 6) for u in p.utilities) for p in solution_points(pic)}
     assert tuple(nash["utilities"].values()) in drawn
-    assert sum(pic.zone.values()) == solutions.candidates
+    assert pic.zone.size == solutions.candidates
 
 
 def test_three_parties_draw_three_panels(tmp_path: Path) -> None:
