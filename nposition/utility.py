@@ -18,6 +18,9 @@ from nposition.model import Party
 from nposition.space import Space
 
 NUMPY_FROM = 1 << 16
+# Utilities are rounded to this grain: different weight sums that are equal on paper can differ in
+# the last bit, and the frontier must not call one of two equal packages dominated.
+GRAIN = 1e12
 
 
 class Values(NamedTuple):
@@ -89,7 +92,7 @@ class Valuation:
             found: dict[int, float] = {}
             for raw, members in groups.items():
                 for i in self.space.indices(members & candidates):
-                    found[i] = raw / scale if scale else 1.0
+                    found[i] = snap(raw / scale) if scale else 1.0
             by_party.append([found[i] for i in indices])
         return Values(indices, tuple(by_party))
 
@@ -101,7 +104,7 @@ class Valuation:
                 value = float(raw[index])
             else:
                 value = next(v for v, members in raw.items() if members >> index & 1)
-            out.append(value / scale if scale else 1.0)
+            out.append(snap(value / scale) if scale else 1.0)
         return tuple(out)
 
 
@@ -122,4 +125,9 @@ def _max(raw: Any, large: bool) -> float:
 def _scaled(raw: Any, scale: float) -> Any:
     import numpy as np
 
-    return raw / scale if scale else np.ones(len(raw))
+    return np.rint(raw / scale * GRAIN) / GRAIN if scale else np.ones(len(raw))
+
+
+def snap(value: float) -> float:
+    """A utility on the 1e-12 grid, so sums that are equal on paper compare equal (as numpy's)."""
+    return round(value * GRAIN) / GRAIN
