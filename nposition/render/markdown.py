@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from nposition.render.doc import Cell, Heading, Para, Pre, Table, blocks
+from nposition.render.blocks import Cell, Heading, Para, Pre, Table
+from nposition.render.doc import blocks
 
 if TYPE_CHECKING:
     from nposition.render import Report

@@ -9,7 +9,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, TextIO
 
-from nposition.render.doc import Block, Cell, Heading, Para, Pre, Table, blocks
+from nposition.render.blocks import Block, Cell, Heading, Para, Pre, Table
+from nposition.render.doc import blocks
 
 if TYPE_CHECKING:
     from rich.table import Table as RichTable
