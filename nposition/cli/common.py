@@ -56,13 +56,16 @@ ScenarioOption = Annotated[
 
 def prepare(scenario: str | None = None) -> tuple[Case, Scenario | None, Space]:
     """The case (under a scenario, when named) and its outcome space."""
-    from nposition import scenario as scenarios
     from nposition.loader import load_case
     from nposition.space import Space
 
     case_dir = STATE.case_dir()
     base = load_case(case_dir)
     space = Space(base.issues, STATE.max_packages)
+    if scenario is None:
+        return base, None, space
+    from nposition import scenario as scenarios  # only when one is named
+
     case, chosen = scenarios.load(base, case_dir, scenario, space)
     return case, chosen, space
 
