@@ -379,7 +379,7 @@ def _concession(
 def best_package(valuation: Valuation, bits: int) -> int | None:
     """The package of `bits` with the highest total utility; ties go to the lowest index."""
     values = valuation.values(bits)
-    if not len(values):
+    if not values.size:
         return None
     totals = [sum(us) for us in zip(*values.by_party, strict=True)]
     best = max(range(len(totals)), key=lambda k: (totals[k], -k))

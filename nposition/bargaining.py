@@ -58,7 +58,7 @@ def disagreement(case: Case, space: Space, valuation: Valuation) -> tuple[float,
 def bargain(valuation: Valuation, bits: int, point: Sequence[float]) -> Bargain:
     """Frontier and solutions over the packages of `bits`, with disagreement `point`."""
     values = valuation.values(bits)
-    if len(values) >= NUMPY_FROM:
+    if values.size >= NUMPY_FROM:
         candidates, frontier = _frontier_numpy(values.indices, values.by_party, point)
     else:
         candidates, frontier = _frontier_python(values.indices, values.by_party, point)

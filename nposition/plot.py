@@ -83,7 +83,7 @@ def _layer(valuation: Valuation, bits: int) -> Layer:
     values = valuation.values(bits)
     pairs = _pairs(len(valuation.parties))
     cells: dict[tuple[int, int], dict[tuple[float, float], int]] = {}
-    if len(values) >= NUMPY_FROM:
+    if values.size >= NUMPY_FROM:
         import numpy as np
 
         grid = [np.round(np.asarray(u) * GRID).astype(np.int64) for u in values.by_party]
@@ -93,14 +93,14 @@ def _layer(valuation: Valuation, bits: int) -> Layer:
                 (int(c) // (GRID + 1) / GRID, int(c) % (GRID + 1) / GRID): int(counts[c])
                 for c in np.flatnonzero(counts)
             }
-        return Layer(len(values), cells)
+        return Layer(values.size, cells)
     rounded = [[round(float(u) * GRID) / GRID for u in party] for party in values.by_party]
     for a, b in pairs:
         found: dict[tuple[float, float], int] = {}
         for key in zip(rounded[a], rounded[b], strict=True):
             found[key] = found.get(key, 0) + 1
         cells[(a, b)] = dict(sorted(found.items()))
-    return Layer(len(values), cells)
+    return Layer(values.size, cells)
 
 
 def _pairs(parties: int) -> list[tuple[int, int]]:

@@ -29,7 +29,9 @@ class Values(NamedTuple):
     indices: Any  # a list of ints, or a numpy integer array for large spaces
     by_party: tuple[Any, ...]  # per party, a list or array of floats aligned with `indices`
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
+        """How many packages these are."""
         return len(self.indices)
 
 

@@ -50,7 +50,7 @@ def test_values_match_brute_force(numpy_from, case, data):
     chosen = bit_positions(candidates)[:limit]
     assert isinstance(values.indices, np.ndarray) == (numpy_from == 0)  # the path really taken
     assert [int(i) for i in values.indices] == chosen
-    assert len(values) == len(chosen)
+    assert values.size == len(chosen)
     assert len(values.by_party) == len(case.parties)
     for got, want in zip(values.by_party, expected, strict=True):
         assert len(got) == len(chosen)
