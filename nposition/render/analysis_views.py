@@ -222,6 +222,19 @@ def comparison(c: Comparison) -> list[Block]:
                 ((a.scenario or "", a.scenario_title or "") for a in titled),
             )
         )
+    nash = [
+        (a.scenario or "baseline", a.solutions.points.get("nash"))
+        for a in c.analyses
+        if a.solutions
+    ]
+    if nash:
+        out.append(
+            table(
+                "Nash package by scenario (after the cheapest concession where the zone is empty)",
+                ("scenario", "Nash package and utilities"),
+                ((name, _point_text(point)) for name, point in nash),
+            )
+        )
     return out
 
 
