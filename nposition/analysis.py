@@ -231,7 +231,11 @@ def analyze(
     )
     zone = view(case, space, zone_bits, limit)
     basis = _basis(case, space, zone_bits, concessions)
-    solutions = _solutions(case, space, valuation, basis, concessions) if basis else None
+    solutions = (
+        _solutions(case, space, valuation, basis, () if zone_bits else concessions[0].drop)
+        if basis
+        else None
+    )
     overlaps = overlap(space, case, sets)
     return Analysis(
         case=case.id,
@@ -289,14 +293,14 @@ def _basis(case: Case, space: Space, zone_bits: int, concessions: list[Concessio
 
 
 def _solutions(
-    case: Case, space: Space, valuation: Valuation, basis: int, concessions: list[Concession]
+    case: Case, space: Space, valuation: Valuation, basis: int, dropped: tuple[str, ...]
 ) -> SolutionsView:
-    on_zone = basis == space.all_of(case.red_lines)
+    """Bargaining over `basis`: the zone, or the zone that dropping `dropped` opens."""
     point = disagreement(case, space, valuation)
     found = bargain(valuation, basis, point)
     return SolutionsView(
-        basis="zone" if on_zone else "concession",
-        concession=() if on_zone else concessions[0].drop,
+        basis="concession" if dropped else "zone",
+        concession=dropped,
         disagreement={p.id: number(d) for p, d in zip(case.parties, point, strict=True)},
         candidates=found.candidates,
         pareto_size=len(found.frontier),
