@@ -11,7 +11,7 @@ measures the worker's wall time per phase and its peak resident memory (`ru_maxr
 `os.wait4`):
 
 - nposition (run with this interpreter, `sys.executable`):
-  import  = `nposition.genius.import_genius` into a temp folder + `nposition.loader.load_case`;
+  import  = `nposition.formats.genius_import.import_genius` into a temp folder + `nposition.formats.case_file.load_case`;
   solve   = `Space` + `Valuation` (every party's utility of every package) + `disagreement` +
             `bargaining.bargain` (the Pareto frontier and the Nash, Kalai-Smorodinsky, egalitarian
             and utilitarian solutions).
@@ -122,11 +122,11 @@ def work_nposition(spec: dict[str, Any], partial: Path) -> dict[str, Any]:
     import importlib
 
     import nposition
-    from nposition.bargaining import SOLUTIONS, bargain, disagreement
-    from nposition.genius import import_genius
-    from nposition.loader import load_case
-    from nposition.space import Space
-    from nposition.utility import Valuation
+    from nposition.engine.bargaining import SOLUTIONS, bargain, disagreement
+    from nposition.engine.space import Space
+    from nposition.engine.utility import Valuation
+    from nposition.formats.case_file import load_case
+    from nposition.formats.genius_import import import_genius
 
     times: dict[str, float] = {}
     start = time.perf_counter()
@@ -233,7 +233,7 @@ def _genius_ufun(ufun: Any, issues: set[str], notes: list[str]) -> Any:
     an integer issue's linear evaluator is read from the lower bound and clamped to [0, 1], issues
     negmas added (not in the domain file) get weight 0, the weights are normalised to sum 1 and
     then divided by the best package's utility, and the reservation is divided by that too
-    (clamped to [0, 1]), as `nposition.genius` and `nposition.utility` do.
+    (clamped to [0, 1]), as `nposition.formats.genius_import` and `nposition.engine.utility` do.
     """
     from negmas.preferences import LinearAdditiveUtilityFunction
     from negmas.preferences.value_fun import AffineFun, LinearFun, TableFun

@@ -3,7 +3,7 @@
 Expressions are generated as a tiny syntax tree of our own (`Spec.tree`), rendered to TEXT with the
 fewest parentheses the precedence rules allow (plus some redundant ones), and only then parsed and
 resolved by nposition, so the parser and the resolver are exercised by every case. The tree gives an
-evaluator independent of `nposition.expr`; the brute force below otherwise evaluates rules with
+evaluator independent of `nposition.model.expr`; the brute force below otherwise evaluates rules with
 `expr.holds` on packages enumerated by `itertools.product`, never with `Space` bitsets.
 """
 
@@ -18,9 +18,9 @@ from typing import Any
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from nposition import expr
 from nposition.errors import Location
-from nposition.model import Case, Expression, Issue, Option, Party, Rule, RuleKind, Source
+from nposition.model import expr
+from nposition.model.case import Case, Expression, Issue, Option, Party, Rule, RuleKind, Source
 
 Package = tuple[int, ...]
 Tree = tuple[Any, ...]  # ("const", bool) | ("test", issue, op, options) | (op, *children)

@@ -14,9 +14,9 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nposition import utility
-from nposition.analysis import analyze
-from nposition.model import Case, Issue, Option, RuleKind
+from nposition.engine import utility
+from nposition.model.case import Case, Issue, Option, RuleKind
+from nposition.reports.analysis import analyze
 from tests.strategies import (
     all_packages,
     brute_utilities,
@@ -77,7 +77,7 @@ def test_to_dict_is_json_and_deterministic(case):
 
 _ANALYZE_STDIN = (
     "import json, pickle, sys\n"
-    "from nposition.analysis import analyze\n"
+    "from nposition.reports.analysis import analyze\n"
     "for case in pickle.load(sys.stdin.buffer):\n"
     "    print(json.dumps(analyze(case).to_dict()))\n"
 )

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nposition import utility
-from nposition.bargaining import SOLUTIONS, bargain, disagreement
-from nposition.model import Case
-from nposition.space import Space
-from nposition.utility import Valuation
+from nposition.engine import utility
+from nposition.engine.bargaining import SOLUTIONS, bargain, disagreement
+from nposition.engine.space import Space
+from nposition.engine.utility import Valuation
+from nposition.model.case import Case
 
 from .strategies import all_packages, random_cases, rule_holds
 
@@ -79,7 +79,7 @@ def test_bargaining_matches_brute_force(numpy_from: int, case: Case) -> None:
     """Frontier and all four solutions equal a brute force, in the plain and the numpy code paths."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(utility, "NUMPY_FROM", numpy_from)
-        patch.setattr("nposition.bargaining.NUMPY_FROM", numpy_from)
+        patch.setattr("nposition.engine.bargaining.NUMPY_FROM", numpy_from)
         space = Space(case.issues)
         valuation = Valuation(space, case.parties)
         zone = space.all_of(case.red_lines)
@@ -110,7 +110,7 @@ def test_bargaining_matches_brute_force(numpy_from: int, case: Case) -> None:
 
 def test_disagreement_uses_reservation_then_status_quo() -> None:
     """A party's reservation wins; without it, its utility of the status quo package; else 0."""
-    from nposition.loader import load_case
+    from nposition.formats.case_file import load_case
 
     from .conftest import CASES
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nposition.analysis import analyze
 from nposition.cli import app
-from nposition.loader import load_case
+from nposition.formats.case_file import load_case
+from nposition.reports.analysis import analyze
 
 runner = CliRunner()
 

@@ -7,9 +7,9 @@ import re
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nposition.analysis import analyze
-from nposition.conflicts import dualize, members, shrink
-from nposition.model import Issue, Option, RuleKind
+from nposition.engine.conflicts import dualize, members, shrink
+from nposition.model.case import Issue, Option, RuleKind
+from nposition.reports.analysis import analyze
 from tests.strategies import (
     CASES,
     FAST,

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nposition import expr
-from nposition.model import Issue, Option
+from nposition.model import expr
+from nposition.model.case import Issue, Option
 
 
 def _issue(issue_id: str, options: str, ordered: bool = False) -> Issue:
@@ -515,7 +515,7 @@ trees = st.recursive(
 
 
 def evaluate(tree: Tree, package: tuple[int, ...]) -> bool:
-    """The meaning of a tree, written independently of nposition.expr."""
+    """The meaning of a tree, written independently of nposition.model.expr."""
     kind = tree[0]
     if kind == "const":
         return bool(tree[1])

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from nposition.bargaining import SOLUTIONS, bargain, disagreement
-from nposition.genius import import_genius
-from nposition.loader import load_case
-from nposition.space import Space
-from nposition.utility import Valuation
+from nposition.engine.bargaining import SOLUTIONS, bargain, disagreement
+from nposition.engine.space import Space
+from nposition.engine.utility import Valuation
+from nposition.formats.case_file import load_case
+from nposition.formats.genius_import import import_genius
 
 from .test_genius import GENIUS, LARGE, SMALL, genius_utility
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from nposition.analysis import Analysis, analyze
-from nposition.loader import load_case
-from nposition.scenario import load
-from nposition.space import Space
-from nposition.validation import validate
+from nposition.engine.space import Space
+from nposition.formats.case_file import load_case
+from nposition.formats.scenario_file import load
+from nposition.reports.analysis import Analysis, analyze
+from nposition.reports.validation import validate
 
 from .conftest import REPO
 

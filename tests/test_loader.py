@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nposition import expr
 from nposition.errors import LoadError, Location, Problem, Severity
-from nposition.loader import load_case, read_case
-from nposition.model import RuleKind
-from nposition.validation import validate
-from nposition.yamlio import MAX_FILE_BYTES
+from nposition.formats.case_file import load_case, read_case
+from nposition.limits import MAX_FILE_BYTES
+from nposition.model import expr
+from nposition.model.case import RuleKind
+from nposition.reports.validation import validate
 
 DATA = Path(__file__).parent / "data"
 INVALID = DATA / "invalid"

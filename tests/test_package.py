@@ -9,17 +9,17 @@ import pytest
 import typer
 
 from nposition.cli import app
-from nposition.loader import bundled_positions
+from nposition.formats.case_file import bundled_positions
 
 from .conftest import REPO
 
 LIBRARY_MODULES = [
     "nposition",
-    "nposition.analysis",
-    "nposition.explain",
-    "nposition.lint",
-    "nposition.validation",
-    "nposition.loader",
+    "nposition.reports.analysis",
+    "nposition.reports.explain",
+    "nposition.engine.lint",
+    "nposition.reports.validation",
+    "nposition.formats.case_file",
     "nposition.render.json",
     "nposition.render.markdown",
 ]

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nposition.cli import app
-from nposition.loader import load_case
-from nposition.plot import plot_case, solution_points, svg
-from nposition.space import Space
+from nposition.engine.space import Space
+from nposition.formats.case_file import load_case
+from nposition.reports.plot import plot_case, solution_points, svg
 
 from .conftest import CASES, REPO
 
@@ -42,7 +42,7 @@ def test_svg_shows_every_layer(tmp_path: Path) -> None:
 
 def test_plot_points_match_the_analysis() -> None:
     """The solutions drawn are the ones the analysis reports, over the cheapest concession's zone."""
-    from nposition.analysis import analyze
+    from nposition.reports.analysis import analyze
 
     case = load_case(REPO / "positions" / "kuril")
     space = Space(case.issues)

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nposition import scenario as scenarios
-from nposition.analysis import analyze
+from nposition.engine.space import Space
 from nposition.errors import LoadError, Location
-from nposition.loader import load_case
-from nposition.model import Case, RuleKind
-from nposition.space import Space
+from nposition.formats import scenario_file as scenarios
+from nposition.formats.case_file import load_case
+from nposition.model.case import Case, RuleKind
+from nposition.reports.analysis import analyze
 
 from .conftest import CASES, REPO
 

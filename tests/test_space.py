@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nposition import expr
+from nposition.engine.space import Space
 from nposition.errors import SpaceTooLargeError
-from nposition.model import Issue, Option
-from nposition.space import Space
+from nposition.model import expr
+from nposition.model.case import Issue, Option
 from tests.strategies import (
     CASES,
     FAST,

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nposition import utility
-from nposition.model import Party, RuleKind
-from nposition.space import Space
-from nposition.utility import Valuation
+from nposition.engine import utility
+from nposition.engine.space import Space
+from nposition.engine.utility import Valuation
+from nposition.model.case import Party, RuleKind
 from tests.strategies import (
     all_packages,
     bit_positions,
@@ -125,7 +125,7 @@ def test_party_without_preferences_is_indifferent(numpy_from, issues):
 @PATHS
 def test_weights_are_summed_and_scaled(numpy_from):
     """Two preferences of weights 1 and 3: utilities 0, 1/4, 3/4 and 1 where they hold."""
-    from nposition.model import Issue, Option
+    from nposition.model.case import Issue, Option
 
     issues = tuple(
         Issue(f"i{i}", f"Issue {i}", (Option("o0", "o0"), Option("o1", "o1"))) for i in range(2)
@@ -148,7 +148,7 @@ def test_weights_are_summed_and_scaled(numpy_from):
 )
 def test_numpy_threshold(sizes, numpy):
     """Spaces of NUMPY_FROM packages use numpy, one package fewer the plain path; both are right."""
-    from nposition.model import Issue, Option
+    from nposition.model.case import Issue, Option
 
     issues = tuple(
         Issue(f"i{i}", f"Issue {i}", tuple(Option(f"o{j}", f"o{j}") for j in range(n)), True)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nposition.schema import Kind, schema_for
-from nposition.validation import validate
+from nposition.formats.schema import Kind, schema_for
+from nposition.reports.validation import validate
 
 from .conftest import CASES, REPO
 
@@ -67,7 +67,7 @@ def test_empty_checks_are_errors(mini: Path, text: str, message: str) -> None:
 
 def test_deep_implication_chains_are_refused() -> None:
     """Nested '->' chains deep enough to exhaust recursion are a located error, not a crash."""
-    from nposition import expr
+    from nposition.model import expr
 
     inner = "x == a"
     for _ in range(48):
@@ -79,7 +79,7 @@ def test_deep_implication_chains_are_refused() -> None:
 def test_max_packages_env_must_be_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
     """A junk NPOSITION_MAX_PACKAGES is a usage error, not silently ignored."""
     from nposition.errors import UsageError
-    from nposition.space import max_packages
+    from nposition.limits import max_packages
 
     monkeypatch.setenv("NPOSITION_MAX_PACKAGES", "abc")
     with pytest.raises(UsageError, match="NPOSITION_MAX_PACKAGES='abc'"):
@@ -90,10 +90,10 @@ def test_max_packages_env_must_be_a_number(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_compare_reports_every_broken_scenario(mini: Path) -> None:
     """`compare` lists the problems of all broken scenarios, not only the first."""
-    from nposition.compare import compare
+    from nposition.engine.space import Space
     from nposition.errors import LoadError
-    from nposition.loader import load_case
-    from nposition.space import Space
+    from nposition.formats.case_file import load_case
+    from nposition.reports.compare import compare
 
     for name in ("a", "b"):
         (mini / "scenarios" / f"{name}.yaml").write_text(

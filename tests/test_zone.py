@@ -7,9 +7,9 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nposition.model import Issue, Option, Party, RuleKind
-from nposition.space import Space
-from nposition.zone import IssueStatus, acceptable, box_bits, boxes, overlap
+from nposition.engine.space import Space
+from nposition.engine.zone import IssueStatus, acceptable, box_bits, boxes, overlap
+from nposition.model.case import Issue, Option, Party, RuleKind
 from tests.strategies import (
     CASES,
     FAST,

@@ -42,7 +42,7 @@ def analyze(
     ] = 0,
 ) -> None:
     """The full report: overlap per issue, conflicts, concessions, the zone, bargaining solutions."""
-    from nposition.analysis import analyze as run
+    from nposition.reports.analysis import analyze as run
 
     case, chosen, space = prepare(scenario)
     with progress("perturbing weights", sensitivity) as step:

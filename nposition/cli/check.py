@@ -38,10 +38,10 @@ def check(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Verify the expectations of a checks file; exit 1 when any fails, 2 when the file is wrong."""
-    from nposition.checks import junit_xml, read_checks, run_checks
     from nposition.errors import UsageError
-    from nposition.loader import CHECKS_FILE
-    from nposition.scenario import load, scenario_names
+    from nposition.formats.case_file import CHECKS_FILE
+    from nposition.formats.scenario_file import load, scenario_names
+    from nposition.reports.checks import junit_xml, read_checks, run_checks
 
     case, _, space = prepare()
     case_dir = STATE.case_dir()

@@ -16,9 +16,9 @@ from nposition.errors import LoadError, NPositionError
 from nposition.render import Format, Report, emit
 
 if TYPE_CHECKING:
-    from nposition.model import Case
-    from nposition.scenario import Scenario
-    from nposition.space import Space
+    from nposition.engine.space import Space
+    from nposition.formats.scenario_file import Scenario
+    from nposition.model.case import Case
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,7 +31,7 @@ class State:
     debug: bool = False
 
     def case_dir(self) -> Path:
-        from nposition.loader import find_case_dir
+        from nposition.formats.case_file import find_case_dir
 
         return find_case_dir(self.positions, self.case)
 
@@ -56,15 +56,15 @@ ScenarioOption = Annotated[
 
 def prepare(scenario: str | None = None) -> tuple[Case, Scenario | None, Space]:
     """The case (under a scenario, when named) and its outcome space."""
-    from nposition.loader import load_case
-    from nposition.space import Space
+    from nposition.engine.space import Space
+    from nposition.formats.case_file import load_case
 
     case_dir = STATE.case_dir()
     base = load_case(case_dir)
     space = Space(base.issues, STATE.max_packages)
     if scenario is None:
         return base, None, space
-    from nposition import scenario as scenarios  # only when one is named
+    from nposition.formats import scenario_file as scenarios  # only when one is named
 
     case, chosen = scenarios.load(base, case_dir, scenario, space)
     return case, chosen, space

@@ -23,7 +23,7 @@ def compare(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """The baseline and scenarios side by side: acceptable counts, zone, conflicts, concessions."""
-    from nposition.compare import compare as run
+    from nposition.reports.compare import compare as run
 
     case, _, space = prepare()
     output(run(case, STATE.case_dir(), scenarios or [], space), fmt)
@@ -40,7 +40,7 @@ def diff(
     ] = 10,
 ) -> None:
     """What changes from scenario A to B: rules, zone packages entering or leaving, conflicts, concessions."""
-    from nposition.compare import diff as run
+    from nposition.reports.compare import diff as run
 
     case, _, space = prepare()
     output(run(case, STATE.case_dir(), a, b, space, limit), fmt)

@@ -24,8 +24,8 @@ def explain(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Check a package (full or partial) against every rule of every party, with sources."""
-    from nposition.explain import explain as run
-    from nposition.explain import parse_package
+    from nposition.reports.explain import explain as run
+    from nposition.reports.explain import parse_package
 
     case, chosen, space = prepare(scenario)
     fixed = parse_package(case, assignments or [])

@@ -44,9 +44,10 @@ def import_genius(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Turn a GENIUS/ANAC domain and its utility profiles into a case folder."""
-    from nposition.genius import import_genius as run
+    from nposition.formats.genius_import import import_genius as run
+    from nposition.limits import max_packages
 
-    summary = run(domain, profiles, out, case_id, force, STATE.max_packages)
+    summary = run(domain, profiles, out, case_id, force, STATE.max_packages or max_packages())
     if fmt is Format.JSON:
         output(summary, fmt)
         return

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from nposition.cli.common import handle_errors
-from nposition.schema import Kind
+from nposition.formats.schema import Kind
 
 
 def register(app: typer.Typer) -> None:
@@ -17,6 +17,6 @@ def schema(
     kind: Annotated[Kind, typer.Argument(help="Which file the schema describes.")],
 ) -> None:
     """Print a JSON Schema for one kind of position file (point your YAML editor at it)."""
-    from nposition.schema import schema_for
+    from nposition.formats.schema import schema_for
 
     print(json.dumps(schema_for(kind), indent=2))

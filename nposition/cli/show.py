@@ -20,9 +20,9 @@ def show(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Show the issues and options of the case, or a party's rules with kind, expression and citation."""
-    from nposition.expr import suggest
-    from nposition.loader import load_case
-    from nposition.show import IssuesView, PartyView
+    from nposition.formats.case_file import load_case
+    from nposition.model.expr import suggest
+    from nposition.reports.show import IssuesView, PartyView
 
     case = load_case(STATE.case_dir())
     if party is None:

@@ -19,7 +19,7 @@ def validate(
     ] = False,
 ) -> None:
     """Check every file of the case (syntax, names, sources, contradictions); exit 2 on errors."""
-    from nposition.validation import validate as run
+    from nposition.reports.validation import validate as run
 
     report = run(STATE.case_dir(), STATE.max_packages)
     output(report, fmt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nposition.model import number
+from nposition.model.case import number
 from nposition.render.blocks import (
     Block,
     Cell,
@@ -17,8 +17,8 @@ from nposition.render.blocks import (
 )
 
 if TYPE_CHECKING:
-    from nposition.analysis import Analysis, Conflict, SolutionsView, ZoneView
-    from nposition.compare import Comparison, Diff
+    from nposition.reports.analysis import Analysis, Conflict, SolutionsView, ZoneView
+    from nposition.reports.compare import Comparison, Diff
 
 
 def zone_blocks(title: str, zone: ZoneView) -> list[Block]:

@@ -21,10 +21,10 @@ from nposition.render.blocks import (
 )
 
 if TYPE_CHECKING:
-    from nposition.checks import CheckReport
-    from nposition.explain import Explanation
-    from nposition.show import IssuesView, PartyView
-    from nposition.validation import Validation
+    from nposition.reports.checks import CheckReport
+    from nposition.reports.explain import Explanation
+    from nposition.reports.show import IssuesView, PartyView
+    from nposition.reports.validation import Validation
 
 
 def blocks(report: Any) -> list[Block]:

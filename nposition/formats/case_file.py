@@ -8,9 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from nposition import expr
 from nposition.errors import LoadError, Location, Problem, Severity, UsageError
-from nposition.model import (
+from nposition.formats.yamlio import Reader, scalar_locator
+from nposition.model import expr
+from nposition.model.case import (
     Case,
     Document,
     Expression,
@@ -21,7 +22,6 @@ from nposition.model import (
     RuleKind,
     Source,
 )
-from nposition.yamlio import Reader, scalar_locator
 
 CASE_FILE = "case.yaml"
 CHECKS_FILE = "checks.yaml"
@@ -34,7 +34,7 @@ _SOURCE_KEYS = ("who", "date", "where", "quote", "paraphrase", "document", "url"
 
 def bundled_positions() -> Path:
     """The positions shipped with nposition: inside the wheel, or beside the package in a clone."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package folder
     inside = here / "positions"
     return inside if inside.is_dir() else here.parent / "positions"
 

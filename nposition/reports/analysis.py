@@ -6,18 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nposition import conflicts as dual
-from nposition.bargaining import MAX_LISTED, bargain, disagreement, point_dict
-from nposition.expr import members
-from nposition.model import Case, Rule
-from nposition.model import number as number
-from nposition.space import Space
-from nposition.utility import Valuation
-from nposition.zone import Box, IssueOverlap, acceptable, boxes, overlap
+from nposition.engine import conflicts as dual
+from nposition.engine.bargaining import MAX_LISTED, bargain, disagreement, point_dict
+from nposition.engine.space import Space
+from nposition.engine.utility import Valuation
+from nposition.engine.zone import Box, IssueOverlap, acceptable, boxes, overlap
+from nposition.model.case import Case, Rule
+from nposition.model.case import number as number
+from nposition.model.expr import members
 
 if TYPE_CHECKING:
-    from nposition.scenario import Scenario
-    from nposition.sensitivity import Sensitivity
+    from nposition.formats.scenario_file import Scenario
+    from nposition.reports.sensitivity import Sensitivity
 
 SCHEMA_VERSION = 1
 DEFAULT_LIMIT = 10
@@ -266,7 +266,7 @@ def analyze(
 def _sensitivity(
     case: Case, space: Space, basis: int, runs: int, seed: int, step: Callable[[], None] | None
 ) -> Sensitivity:
-    from nposition.sensitivity import sensitivity  # only when asked: it imports `random`
+    from nposition.reports.sensitivity import sensitivity  # only when asked: it imports `random`
 
     return sensitivity(case, space, basis, runs, seed, step)
 

@@ -21,9 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from nposition.model import Case, number
-from nposition.space import Space
-from nposition.utility import NUMPY_FROM, Valuation
+from nposition.engine.space import Space
+from nposition.engine.utility import NUMPY_FROM, Valuation
+from nposition.model.case import Case, number
 
 SOLUTIONS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 MAX_LISTED = 200  # frontier packages listed in reports (all are counted)

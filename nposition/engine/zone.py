@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
-from nposition.model import Case, Party
-from nposition.space import Space
+from nposition.engine.space import Space
+from nposition.model.case import Case, Party
 
 DEFAULT_MAX_BOXES = 200
 

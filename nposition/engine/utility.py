@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from nposition.model import Party
-from nposition.space import Space
+from nposition.engine.space import Space
+from nposition.model.case import Party
 
 NUMPY_FROM = 1 << 16
 # Utilities are rounded to this grain: different weight sums that are equal on paper can differ in

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nposition.bargaining import bargain, disagreement
-from nposition.model import Case
-from nposition.space import Space
-from nposition.utility import Valuation
+from nposition.engine.bargaining import bargain, disagreement
+from nposition.engine.space import Space
+from nposition.engine.utility import Valuation
+from nposition.model.case import Case
 
 LOW, HIGH = 0.5, 1.5  # each weight is multiplied by a factor drawn uniformly from [LOW, HIGH]
 LISTED = 10

@@ -10,26 +10,15 @@ Python work.
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-from nposition.errors import SpaceTooLargeError, UsageError
-from nposition.expr import And, Const, Implies, Member, Node, Not, Or
-from nposition.model import Issue, Rule
+from nposition.errors import SpaceTooLargeError
+from nposition.limits import max_packages
+from nposition.model.case import Issue, Rule
+from nposition.model.expr import And, Const, Implies, Member, Node, Not, Or
 
-DEFAULT_MAX_PACKAGES = 50_000_000
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
-
-
-def max_packages() -> int:
-    """The configured size limit: NPOSITION_MAX_PACKAGES, or the default."""
-    raw = os.environ.get("NPOSITION_MAX_PACKAGES", "").strip()
-    if not raw:
-        return DEFAULT_MAX_PACKAGES
-    if not raw.isdigit() or int(raw) == 0:
-        raise UsageError(f"NPOSITION_MAX_PACKAGES={raw!r}: expected a positive whole number")
-    return int(raw)
 
 
 class Space:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nposition.model import Case, Party
+from nposition.model.case import Case, Party
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,7 @@ from pathlib import Path
 import yaml
 
 from nposition.errors import Location, Problem, Severity
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
+from nposition.limits import MAX_FILE_BYTES
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"

@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nposition import expr
 from nposition.errors import SpaceTooLargeError, UsageError
-from nposition.space import max_packages
-from nposition.xmlio import XmlFile, issue_kind
-from nposition.yamlio import MAX_FILE_BYTES
+from nposition.formats.xmlio import XmlFile, issue_kind
+from nposition.limits import MAX_FILE_BYTES
+from nposition.model import expr
 
 GENIUS_ZERO = 1e-5  # GENIUS scores an issue 0 throughout when its best evaluation is below this
 _MIN_OPTION_BYTES = 16  # the least an option takes in case.yaml (`- id: v1\n  label: '1'\n`)
@@ -72,7 +71,7 @@ class Profile:
 # --- the domain --------------------------------------------------------------------------------
 
 
-def read_domain(path: Path, limit: int | None = None) -> Domain:
+def read_domain(path: Path, limit: int) -> Domain:
     """The issues of a GENIUS domain file; refuses spaces over nposition's package limit."""
     xml = XmlFile(path)
     issues: list[GeniusIssue] = []
@@ -102,11 +101,11 @@ def read_domain(path: Path, limit: int | None = None) -> Domain:
             xml.error(element, f"{what}: type '{kind}' is unsupported (discrete or integer only)")
     xml.done()
     sizes = [b[1] - b[0] + 1 if (b := i.bounds) else len(i.values) for i in issues]
-    size, cap = math.prod(sizes), max_packages() if limit is None else limit
+    size, cap = math.prod(sizes), limit
     if size > cap:
         raise SpaceTooLargeError(
             f"{path}: the domain has {size:,} packages ({' x '.join(map(str, sizes))}), over "
-            f"nposition's limit of {cap:,} (nposition.space.max_packages(); raise it with "
+            f"nposition's limit of {cap:,} (raise it with "
             "--max-packages or NPOSITION_MAX_PACKAGES, or narrow the integer issues' bounds)"
         )
     if sum(sizes) * _MIN_OPTION_BYTES > MAX_FILE_BYTES:

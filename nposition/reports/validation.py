@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nposition.engine.lint import contradictions, lint
+from nposition.engine.space import Space
 from nposition.errors import LoadError, Location, Problem, Severity, SpaceTooLargeError
-from nposition.lint import contradictions, lint
-from nposition.loader import CASE_FILE, CHECKS_FILE, read_case
-from nposition.model import Case
-from nposition.space import Space
+from nposition.formats.case_file import CASE_FILE, CHECKS_FILE, read_case
+from nposition.model.case import Case
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +64,8 @@ def validate(case_dir: Path, limit: int | None = None) -> Validation:
 
 
 def _scenarios_and_checks(case: Case, case_dir: Path, space: Space) -> list[Problem]:
-    from nposition import scenario as scenarios
-    from nposition.checks import read_checks
+    from nposition.formats import scenario_file as scenarios
+    from nposition.reports.checks import read_checks
 
     problems: list[Problem] = []
     cases: dict[str, Case] = {scenarios.BASELINE: case}

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nposition.engine.space import Space
+from nposition.engine.utility import Valuation
 from nposition.errors import UsageError
-from nposition.expr import suggest
-from nposition.model import Case, Rule, number
-from nposition.space import Space
-from nposition.utility import Valuation
+from nposition.model.case import Case, Rule, number
+from nposition.model.expr import suggest
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from nposition.model import Issue
+    from nposition.model.case import Issue
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 NAME_RE = re.compile(r"[A-Za-z0-9_]+\Z")

@@ -19,18 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nposition import expr
-from nposition import scenario as scenarios
+from nposition.engine.space import Space
+from nposition.engine.zone import acceptable
 from nposition.errors import LoadError, Problem, Severity
-from nposition.model import Case, number
-from nposition.space import Space
-from nposition.yamlio import Reader
-from nposition.zone import acceptable
+from nposition.formats import scenario_file as scenarios
+from nposition.formats.yamlio import Reader
+from nposition.model import expr
+from nposition.model.case import Case, number
 
 if TYPE_CHECKING:
     import yaml
 
-    from nposition.analysis import Analysis
+    from nposition.reports.analysis import Analysis
 
 ASSERTIONS = (
     "zone",
@@ -210,7 +210,9 @@ def run_checks(
     case: Case, case_dir: Path, expectations: Sequence[Expectation], space: Space, file: str
 ) -> CheckReport:
     """Evaluate every expectation (one analysis per scenario involved)."""
-    from nposition.analysis import analyze  # only to run checks: validating them needs none of it
+    from nposition.reports.analysis import (
+        analyze,
+    )  # only to run checks: validating them needs none of it
 
     analyses: dict[str, tuple[Case, Analysis]] = {}
     outcomes = []

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nposition import scenario as scenarios
-from nposition.analysis import Analysis, Concession, Conflict, ZoneView, analyze, view
-from nposition.bargaining import SOLUTIONS
+from nposition.engine.bargaining import SOLUTIONS
+from nposition.engine.space import Space
 from nposition.errors import LoadError, Problem
-from nposition.model import Case, Rule
-from nposition.space import Space
+from nposition.formats import scenario_file as scenarios
+from nposition.model.case import Case, Rule
+from nposition.reports.analysis import Analysis, Concession, Conflict, ZoneView, analyze, view
 
 
 @dataclass(frozen=True, slots=True)

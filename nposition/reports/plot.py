@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from nposition.bargaining import Bargain, Point, bargain, disagreement
+from nposition.engine.bargaining import Bargain, Point, bargain, disagreement
+from nposition.engine.space import Space
+from nposition.engine.utility import NUMPY_FROM, Valuation
 from nposition.errors import UsageError
-from nposition.model import Case
-from nposition.space import Space
-from nposition.utility import NUMPY_FROM, Valuation
+from nposition.model.case import Case
 
 PANEL = 460  # pixels per panel side, plot area
 MARGIN = 60
@@ -45,7 +45,7 @@ class Picture:
 
 def plot_case(case: Case, space: Space, scenario: str | None = None) -> Picture:
     """The picture of a case: the zone, or the zone its cheapest concession opens when empty."""
-    from nposition.analysis import cheapest_drop
+    from nposition.reports.analysis import cheapest_drop
 
     if len(case.parties) < 2:
         raise UsageError(f"case '{case.id}': a plot needs at least two parties (one per axis)")

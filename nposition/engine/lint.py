@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from nposition.conflicts import members, shrink
+from nposition.engine.conflicts import members, shrink
+from nposition.engine.space import Space
 from nposition.errors import Problem, Severity
-from nposition.model import Case, Party, RuleKind
-from nposition.space import Space
+from nposition.model.case import Case, Party, RuleKind
 
 MAX_QUOTE_WORDS = 40
 

@@ -28,9 +28,9 @@ from typing import Any
 import yaml
 
 from nposition.errors import LoadError, Problem, UsageError
-from nposition.geniusfile import Domain, Profile, read_domain, read_profile, slug, unique
-from nposition.loader import CASE_FILE, CHECKS_FILE, load_case
-from nposition.yamlio import MAX_FILE_BYTES
+from nposition.formats.case_file import CASE_FILE, CHECKS_FILE, load_case
+from nposition.formats.genius_file import Domain, Profile, read_domain, read_profile, slug, unique
+from nposition.limits import DEFAULT_MAX_PACKAGES, MAX_FILE_BYTES
 
 SOURCE_DATE = "1970"  # "undated": GENIUS files have no date (see the module docstring)
 _RESERVED = frozenset(Path(name).stem for name in (CASE_FILE, CHECKS_FILE))
@@ -78,7 +78,7 @@ def import_genius(
     out: Path,
     case: str | None = None,
     force: bool = False,
-    limit: int | None = None,
+    limit: int = DEFAULT_MAX_PACKAGES,
 ) -> ImportSummary:
     """Convert a GENIUS domain and profiles and write them as the case folder `out`, atomically."""
     conversion = convert(domain, profiles, case or slug(out.name) or "genius", limit)
@@ -94,7 +94,7 @@ def import_genius(
 
 
 def convert(
-    domain_path: Path, profile_paths: Sequence[Path], case: str, limit: int | None = None
+    domain_path: Path, profile_paths: Sequence[Path], case: str, limit: int = DEFAULT_MAX_PACKAGES
 ) -> Conversion:
     """Read the domain and every profile (all their problems at once) and lay out the case files."""
     if not case.strip():

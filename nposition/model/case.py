@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from nposition.errors import Location
-from nposition.expr import Node
+from nposition.model.expr import Node
 
 
 class RuleKind(StrEnum):

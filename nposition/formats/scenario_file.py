@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nposition import expr
+from nposition.engine.lint import contradictions
+from nposition.engine.space import Space
 from nposition.errors import LoadError, Location, Problem, Severity, UsageError
-from nposition.lint import contradictions
-from nposition.loader import SCENARIO_DIR, read_expression, read_rule
-from nposition.model import Case, Party, Rule, RuleKind
-from nposition.space import Space
-from nposition.yamlio import Reader, split_key
+from nposition.formats.case_file import SCENARIO_DIR, read_expression, read_rule
+from nposition.formats.yamlio import Reader, split_key
+from nposition.model import expr
+from nposition.model.case import Case, Party, Rule, RuleKind
 
 if TYPE_CHECKING:
     import yaml

@@ -1,0 +1,1 @@
+"""The analysis engine: the outcome space as bitsets, zones, conflicts, utilities, bargaining."""

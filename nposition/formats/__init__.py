@@ -1,0 +1,1 @@
+"""Reading and writing files: YAML positions, GENIUS XML, and their declared formats."""

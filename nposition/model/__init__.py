@@ -1,0 +1,1 @@
+"""The case model: issues, rules, parties, expressions and scenario changes."""

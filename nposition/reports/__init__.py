@@ -1,0 +1,1 @@
+"""Reports: each command's question answered as a typed result, ready to render."""
