@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from nposition.engine.space import Space
 from nposition.formats.case_file import load_case
-from nposition.formats.scenario_file import load
-from nposition.reports.analysis import Analysis, analyze
-from nposition.reports.validation import validate
+from nposition.reports.analysis import Analysis
+from nposition.workspace import Workspace
 
 from .conftest import REPO
 
@@ -20,15 +18,12 @@ KURIL = REPO / "positions" / "kuril"
 
 @cache
 def report(scenario: str | None = None) -> Analysis:
-    case = load_case(KURIL)
-    space = Space(case.issues)
-    changed, chosen = load(case, KURIL, scenario, space)
-    return analyze(changed, chosen, space=space)
+    return Workspace.at(KURIL).analysis(scenario)
 
 
 def test_validates_without_warnings() -> None:
     """The bundled case has no errors and no warnings."""
-    result = validate(KURIL)
+    result = Workspace.at(KURIL).validate()
     assert result.problems == (), [str(p) for p in result.problems]
 
 

@@ -19,7 +19,7 @@ from nposition.formats.case_file import load_case, read_case
 from nposition.limits import MAX_FILE_BYTES
 from nposition.model import expr
 from nposition.model.case import RuleKind
-from nposition.reports.validation import validate
+from nposition.workspace import Workspace
 
 DATA = Path(__file__).parent / "data"
 INVALID = DATA / "invalid"
@@ -79,7 +79,7 @@ def in_invalid(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("name", _params(FOLDERS, KNOWN_BUGS))
 def test_bad_input_reports_exact_message(name: str) -> None:
     """`validate` reports each expected problem exactly as written in the folder's expected.txt."""
-    validation = validate(Path(name))
+    validation = Workspace.at(Path(name)).validate()
     printed = [str(p) for p in validation.problems]
     for problem in expected_problems(name):
         assert problem in printed, "\n".join(printed)
@@ -107,7 +107,7 @@ def test_bad_input_fails_to_load(name: str) -> None:
 @pytest.mark.parametrize("name", _params(FOLDERS, COUNT_BUGS))
 def test_one_mistake_gives_one_problem(name: str) -> None:
     """A mistake is reported once, with no follow-on errors or warnings caused by it."""
-    validation = validate(Path(name))
+    validation = Workspace.at(Path(name)).validate()
     assert len(validation.problems) == len(expected_problems(name)), "\n".join(
         str(p) for p in validation.problems
     )
@@ -121,7 +121,7 @@ def _caret_cases() -> list[str]:
 @pytest.mark.parametrize("name", _params(_caret_cases(), KNOWN_BUGS))
 def test_expression_error_column_points_into_the_file(name: str) -> None:
     """The line:col of an expression error is the file position of the first underlined character."""
-    problems = [p for p in validate(Path(name)).problems if p.detail]
+    problems = [p for p in Workspace.at(Path(name)).validate().problems if p.detail]
     assert problems
     for problem in problems:
         text_line, caret_line = problem.detail.splitlines()
@@ -158,7 +158,7 @@ def test_self_contradiction_loads_but_fails_validation() -> None:
         "premium-only",
         "some-warranty",
     ]
-    validation = validate(Path("self-contradiction"))
+    validation = Workspace.at(Path("self-contradiction")).validate()
     assert validation.errors == 1
     assert "'some-warranty'" not in validation.problems[0].message
 
@@ -254,4 +254,4 @@ def test_mini_case_expressions_are_resolved_and_located() -> None:
 
 def test_mini_case_validates_cleanly() -> None:
     """The mini case has no errors and no warnings."""
-    assert validate(MINI).problems == ()
+    assert Workspace.at(MINI).validate().problems == ()

@@ -9,7 +9,7 @@ import pytest
 import typer
 
 from nposition.cli import app
-from nposition.formats.case_file import bundled_positions
+from nposition.formats.layout import bundled_positions
 
 from .conftest import REPO
 

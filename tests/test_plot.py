@@ -9,9 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nposition.cli import app
-from nposition.engine.space import Space
-from nposition.formats.case_file import load_case
-from nposition.reports.plot import plot_case, solution_points, svg
+from nposition.reports.plot import solution_points, svg
+from nposition.workspace import Workspace
 
 from .conftest import CASES, REPO
 
@@ -44,10 +43,9 @@ def test_plot_points_match_the_analysis() -> None:
     """The solutions drawn are the ones the analysis reports, over the cheapest concession's zone."""
     from nposition.reports.analysis import analyze
 
-    case = load_case(REPO / "positions" / "kuril")
-    space = Space(case.issues)
-    pic = plot_case(case, space)
-    solutions = analyze(case, space=space).solutions
+    ws = Workspace.at(REPO / "positions" / "kuril")
+    pic = ws.plot()
+    solutions = analyze(ws.base, space=ws.space).solutions
     assert solutions is not None
     assert pic.zone_label == f"zone if {', '.join(solutions.concession)} were dropped"
     nash = solutions.points["nash"]
@@ -66,8 +64,7 @@ def test_three_parties_draw_three_panels(tmp_path: Path) -> None:
         (tmp_path / "mini" / "seller.yaml").read_text().replace("party: seller", "party: broker")
     )
     (tmp_path / "mini" / "broker.yaml").write_text(third.replace("name: Seller", "name: Broker"))
-    case = load_case(tmp_path / "mini")
-    document = svg(plot_case(case, Space(case.issues)))
+    document = svg(Workspace.at(tmp_path / "mini").plot())
     root = ET.fromstring(document)
     panels = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "#fafafa"]
     assert len(panels) == 3

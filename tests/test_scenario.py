@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from nposition.engine.space import Space
 from nposition.errors import LoadError, Location
-from nposition.formats import scenario_file as scenarios
 from nposition.formats.case_file import load_case
+from nposition.model import changes as scenarios
 from nposition.model.case import Case, RuleKind
 from nposition.reports.analysis import analyze
+from nposition.workspace import Workspace
 
 from .conftest import CASES, REPO
 
@@ -26,7 +27,8 @@ def _mini() -> Case:
 def test_apply_seller_flexible() -> None:
     """`drop` removes a rule and `set` changes a cost; the rest is untouched."""
     case = _mini()
-    changed, scenario = scenarios.load(case, CASES / "mini", "seller-flexible", Space(case.issues))
+    ws = Workspace.at(CASES / "mini")
+    changed, scenario = ws.case("seller-flexible"), ws.scenario("seller-flexible")
     assert scenario is not None
     assert scenario.title == "The seller gives a basic warranty with fast delivery"
     keys = [r.key for r in changed.rules]
@@ -37,8 +39,8 @@ def test_apply_seller_flexible() -> None:
 
 def test_apply_buyer_hardline() -> None:
     """`add` appends a new rule to its party and `soften` makes a red line a weighted preference."""
-    case = _mini()
-    changed, _ = scenarios.load(case, CASES / "mini", "buyer-hardline", Space(case.issues))
+    _mini()
+    changed = Workspace.at(CASES / "mini").case("buyer-hardline")
     added = changed.rule("buyer/low-only")
     assert (added.kind, added.cost, added.require.text) == (RuleKind.RED_LINE, 5, "price == low")
     softened = changed.rule("buyer/warranty-needed")
@@ -48,7 +50,8 @@ def test_apply_buyer_hardline() -> None:
 def test_baseline_name_is_the_case() -> None:
     """`baseline` (or no scenario) gives the case unchanged."""
     case = _mini()
-    assert scenarios.load(case, CASES / "mini", "baseline", Space(case.issues)) == (case, None)
+    ws = Workspace.at(CASES / "mini")
+    assert (ws.case("baseline"), ws.scenario("baseline")) == (case, None)
 
 
 def _change_strategy(case: Case) -> st.SearchStrategy[scenarios.Change]:
@@ -75,7 +78,7 @@ def _valid(case: Case, changes: list[scenarios.Change]) -> list[scenarios.Change
         if rule is None or (c.action in ("soften", "set") and rule.kind is not RuleKind.RED_LINE):
             continue
         out.append(c)
-        scenarios._track(rules, c)
+        scenarios.apply_change(rules, c)
     return out
 
 
@@ -98,9 +101,9 @@ def test_scenario_then_inverse_is_baseline(folder: Path, data: st.DataObject) ->
 def _broken_scenario(tmp_path: Path, text: str) -> LoadError:
     shutil.copytree(CASES / "mini", tmp_path / "mini")
     (tmp_path / "mini" / "scenarios" / "bad.yaml").write_text(text)
-    case = load_case(tmp_path / "mini")
+    load_case(tmp_path / "mini")
     with pytest.raises(LoadError) as info:
-        scenarios.load(case, tmp_path / "mini", "bad", Space(case.issues))
+        Workspace.at(tmp_path / "mini").case("bad")
     return info.value
 
 
@@ -157,8 +160,8 @@ def test_scenario_id_must_match_file(tmp_path: Path) -> None:
 
 def test_unknown_scenario_name() -> None:
     """An unknown scenario name is a usage error with a suggestion."""
-    case = _mini()
+    _mini()
     with pytest.raises(
         Exception, match=r"unknown scenario 'seller-flexibel' \(did you mean 'seller-flexible'\?\)"
     ):
-        scenarios.load(case, CASES / "mini", "seller-flexibel", Space(case.issues))
+        Workspace.at(CASES / "mini").case("seller-flexibel")

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from nposition.formats.schema import Kind, schema_for
-from nposition.reports.validation import validate
+from nposition.workspace import Workspace
 
 from .conftest import CASES, REPO
 
@@ -22,7 +22,7 @@ def mini(tmp_path: Path) -> Path:
 
 
 def messages(folder: Path) -> list[str]:
-    return [str(p) for p in validate(folder).problems]
+    return [str(p) for p in Workspace.at(folder).validate().problems]
 
 
 def test_validate_reads_scenarios_and_checks(mini: Path) -> None:
@@ -37,7 +37,7 @@ def test_validate_reads_scenarios_and_checks(mini: Path) -> None:
     )
     (mini / "checks.yaml").write_text("checks:\n  - {id: a, zone: maybe}\n")
     found = messages(mini)
-    assert validate(mini).errors == 4, found
+    assert Workspace.at(mini).validate().errors == 4, found
     assert any(m.endswith("scenarios/empty.yaml: file is empty") for m in found)
     assert any("typo.yaml:5:11: unknown rule 'buyer/not-hihg'" in m for m in found)
     assert any("scenario 'clash': party 'seller' contradicts itself" in m for m in found)
@@ -49,7 +49,7 @@ def test_validate_reads_scenarios_and_checks(mini: Path) -> None:
 
 def test_checks_are_read_against_their_scenario(mini: Path) -> None:
     """A check may name a rule that only its scenario adds."""
-    assert validate(mini).problems == ()
+    assert Workspace.at(mini).validate().problems == ()
 
 
 @pytest.mark.parametrize(
@@ -90,18 +90,14 @@ def test_max_packages_env_must_be_a_number(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_compare_reports_every_broken_scenario(mini: Path) -> None:
     """`compare` lists the problems of all broken scenarios, not only the first."""
-    from nposition.engine.space import Space
     from nposition.errors import LoadError
-    from nposition.formats.case_file import load_case
-    from nposition.reports.compare import compare
 
     for name in ("a", "b"):
         (mini / "scenarios" / f"{name}.yaml").write_text(
             f"scenario: {name}\ntitle: T\nrationale: R\nchanges:\n  - drop: buyer/nope\n"
         )
-    case = load_case(mini)
     with pytest.raises(LoadError) as info:
-        compare(case, mini, [], Space(case.issues))
+        Workspace.at(mini).compare()
     assert {Path(p.location.path).name for p in info.value.problems} == {"a.yaml", "b.yaml"}
 
 

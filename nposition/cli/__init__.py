@@ -66,6 +66,7 @@ def configure(
     STATE.case = case
     STATE.max_packages = max_packages
     STATE.debug = debug
+    STATE.opened = None
 
 
 for module in (validate, show, analyze, explain, compare, check, plot, schema, genius):

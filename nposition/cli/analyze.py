@@ -5,11 +5,11 @@ from typing import Annotated
 import typer
 
 from nposition.cli.common import (
+    STATE,
     FormatOption,
     ScenarioOption,
     handle_errors,
     output,
-    prepare,
 )
 from nposition.render import Format
 from nposition.render.progress import progress
@@ -42,18 +42,11 @@ def analyze(
     ] = 0,
 ) -> None:
     """The full report: overlap per issue, conflicts, concessions, the zone, bargaining solutions."""
-    from nposition.reports.analysis import analyze as run
-
-    case, chosen, space = prepare(scenario)
+    workspace = STATE.workspace()
+    workspace.case(scenario)  # load errors before the progress bar starts
     with progress("perturbing weights", sensitivity) as step:
-        result = run(
-            case,
-            chosen,
-            space=space,
-            limit=limit,
-            sensitivity_runs=sensitivity,
-            seed=seed,
-            step=step,
+        result = workspace.analysis(
+            scenario, limit=limit, sensitivity_runs=sensitivity, seed=seed, step=step
         )
     output(result, fmt)
     if fail_on_conflict and result.zone.size == 0:

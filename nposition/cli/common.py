@@ -16,9 +16,9 @@ from nposition.errors import LoadError, NPositionError
 from nposition.render import Format, Report, emit
 
 if TYPE_CHECKING:
-    from nposition.engine.space import Space
-    from nposition.formats.scenario_file import Scenario
-    from nposition.model.case import Case
+    from nposition.workspace import Workspace
+
+    pass
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,11 +29,15 @@ class State:
     case: str = "kuril"
     max_packages: int | None = None
     debug: bool = False
+    opened: Workspace | None = None
 
-    def case_dir(self) -> Path:
-        from nposition.formats.case_file import find_case_dir
+    def workspace(self) -> Workspace:
+        """The case named by the global options, opened once per command."""
+        if self.opened is None:
+            from nposition.workspace import Workspace
 
-        return find_case_dir(self.positions, self.case)
+            self.opened = Workspace(self.positions, self.case, self.max_packages)
+        return self.opened
 
 
 STATE = State()
@@ -52,22 +56,6 @@ ScenarioOption = Annotated[
         "--scenario", "-s", help="Apply a scenario of the case first (a file in scenarios/)."
     ),
 ]
-
-
-def prepare(scenario: str | None = None) -> tuple[Case, Scenario | None, Space]:
-    """The case (under a scenario, when named) and its outcome space."""
-    from nposition.engine.space import Space
-    from nposition.formats.case_file import load_case
-
-    case_dir = STATE.case_dir()
-    base = load_case(case_dir)
-    space = Space(base.issues, STATE.max_packages)
-    if scenario is None:
-        return base, None, space
-    from nposition.formats import scenario_file as scenarios  # only when one is named
-
-    case, chosen = scenarios.load(base, case_dir, scenario, space)
-    return case, chosen, space
 
 
 def handle_errors(func: F, consequence: str = "nothing was analyzed") -> F:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from nposition.cli.common import STATE, FormatOption, handle_errors, output, prepare
+from nposition.cli.common import STATE, FormatOption, handle_errors, output
 from nposition.render import Format
 
 
@@ -23,10 +23,7 @@ def compare(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """The baseline and scenarios side by side: acceptable counts, zone, conflicts, concessions."""
-    from nposition.reports.compare import compare as run
-
-    case, _, space = prepare()
-    output(run(case, STATE.case_dir(), scenarios or [], space), fmt)
+    output(STATE.workspace().compare(scenarios or []), fmt)
 
 
 def diff(
@@ -40,7 +37,4 @@ def diff(
     ] = 10,
 ) -> None:
     """What changes from scenario A to B: rules, zone packages entering or leaving, conflicts, concessions."""
-    from nposition.reports.compare import diff as run
-
-    case, _, space = prepare()
-    output(run(case, STATE.case_dir(), a, b, space, limit), fmt)
+    output(STATE.workspace().diff(a, b, limit), fmt)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from nposition.cli.common import FormatOption, ScenarioOption, handle_errors, output, prepare
+from nposition.cli.common import STATE, FormatOption, ScenarioOption, handle_errors, output
 from nposition.render import Format
 
 
@@ -24,9 +24,4 @@ def explain(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Check a package (full or partial) against every rule of every party, with sources."""
-    from nposition.reports.explain import explain as run
-    from nposition.reports.explain import parse_package
-
-    case, chosen, space = prepare(scenario)
-    fixed = parse_package(case, assignments or [])
-    output(run(case, fixed, chosen.id if chosen else None, space), fmt)
+    output(STATE.workspace().explain(assignments or [], scenario), fmt)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from nposition.cli.common import ScenarioOption, handle_errors, prepare, write_atomically
+from nposition.cli.common import STATE, ScenarioOption, handle_errors, write_atomically
 
 
 def register(app: typer.Typer) -> None:
@@ -26,13 +26,12 @@ def plot(
 ) -> None:
     """Draw the utility space: every package, the zone, the Pareto frontier, the solutions, no agreement."""
     from nposition.errors import UsageError
-    from nposition.reports.plot import plot_case, svg
+    from nposition.reports.plot import svg
 
     suffix = out.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise UsageError(f"{out}: the picture must be .svg or .png")
-    case, chosen, space = prepare(scenario)
-    document = svg(plot_case(case, space, chosen.id if chosen else None))
+    document = svg(STATE.workspace().plot(scenario))
     if suffix == ".svg":
         write_atomically(out, document)
         return

@@ -19,9 +19,7 @@ def validate(
     ] = False,
 ) -> None:
     """Check every file of the case (syntax, names, sources, contradictions); exit 2 on errors."""
-    from nposition.reports.validation import validate as run
-
-    report = run(STATE.case_dir(), STATE.max_packages)
+    report = STATE.workspace().validate()
     output(report, fmt)
     if report.errors or (strict and report.warnings):
         raise typer.Exit(2)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from nposition.errors import LoadError, Location, Problem, Severity, UsageError
+from nposition.errors import LoadError, Location, Problem, Severity
+from nposition.formats.layout import CASE_FILE, party_files
 from nposition.formats.yamlio import Reader, scalar_locator
 from nposition.model import expr
 from nposition.model.case import (
@@ -23,43 +24,10 @@ from nposition.model.case import (
     Source,
 )
 
-CASE_FILE = "case.yaml"
-CHECKS_FILE = "checks.yaml"
-SCENARIO_DIR = "scenarios"
 _RULE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?\Z")
 _RULE_KEYS = ("id", "kind", "text", "require", "when", "cost", "weight", "source")
 _SOURCE_KEYS = ("who", "date", "where", "quote", "paraphrase", "document", "url")
-
-
-def bundled_positions() -> Path:
-    """The positions shipped with nposition: inside the wheel, or beside the package in a clone."""
-    here = Path(__file__).resolve().parents[1]  # the package folder
-    inside = here / "positions"
-    return inside if inside.is_dir() else here.parent / "positions"
-
-
-def find_case_dir(positions: Path | None, case: str) -> Path:
-    """`--positions`, else `./positions` when it exists, else the bundled copy; then the case."""
-    root = positions or (Path("positions") if Path("positions").is_dir() else bundled_positions())
-    if not root.is_dir():
-        raise UsageError(f"{root}: positions folder not found")
-    folder = root / case
-    if not (folder / CASE_FILE).is_file():
-        known = sorted(p.name for p in root.iterdir() if (p / CASE_FILE).is_file())
-        raise UsageError(
-            f"{root}: no case '{case}' (a folder with {CASE_FILE}); "
-            f"known: {', '.join(known) or 'none'}"
-        )
-    return folder
-
-
-def party_files(case_dir: Path) -> list[Path]:
-    """Every party file of a case: the YAML files beside case.yaml, other than checks.yaml."""
-    skip = {CASE_FILE, CHECKS_FILE}
-    return sorted(
-        p for p in case_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in skip
-    )
 
 
 def read_case(case_dir: Path) -> tuple[Case | None, list[Problem]]:

@@ -28,8 +28,9 @@ from typing import Any
 import yaml
 
 from nposition.errors import LoadError, Problem, UsageError
-from nposition.formats.case_file import CASE_FILE, CHECKS_FILE, load_case
+from nposition.formats.case_file import load_case
 from nposition.formats.genius_file import Domain, Profile, read_domain, read_profile, slug, unique
+from nposition.formats.layout import CASE_FILE, CHECKS_FILE
 from nposition.limits import DEFAULT_MAX_PACKAGES, MAX_FILE_BYTES
 
 SOURCE_DATE = "1970"  # "undated": GENIUS files have no date (see the module docstring)

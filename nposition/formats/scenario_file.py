@@ -2,62 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nposition.engine.lint import contradictions
-from nposition.engine.space import Space
-from nposition.errors import LoadError, Location, Problem, Severity, UsageError
-from nposition.formats.case_file import SCENARIO_DIR, read_expression, read_rule
+from nposition.errors import Location, Problem, Severity
+from nposition.formats.case_file import read_expression, read_rule
 from nposition.formats.yamlio import Reader, split_key
 from nposition.model import expr
-from nposition.model.case import Case, Party, Rule, RuleKind
+from nposition.model.case import Case, Rule, RuleKind
+from nposition.model.changes import Action, Change, Scenario, apply_change
 
 if TYPE_CHECKING:
     import yaml
 
-BASELINE = "baseline"
 _SET_FIELDS = ("cost", "weight", "text", "require", "when", "kind")
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One change: `drop`, `soften`, `add` or `set`, on the rule `key` (`party/rule-id`)."""
-
-    action: str
-    key: str
-    location: Location
-    rule: Rule | None = None  # add: the new rule
-    weight: float = 1.0  # soften: the preference's weight
-    fields: tuple[tuple[str, object], ...] = ()  # set: (field, new value) pairs
-
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    id: str
-    title: str
-    rationale: str
-    changes: tuple[Change, ...]
-    as_of: str = ""
-    path: str = ""
-
-
-def scenario_names(case_dir: Path) -> list[str]:
-    """The scenarios of a case, by file name."""
-    folder = case_dir / SCENARIO_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
-
-
-def scenario_path(case_dir: Path, name: str) -> Path:
-    names = scenario_names(case_dir)
-    if name not in names:
-        raise UsageError(f"unknown scenario '{name}' ({expr.suggest(name, names or ['(none)'])})")
-    folder = case_dir / SCENARIO_DIR
-    return next(p for p in sorted(folder.iterdir()) if p.stem == name)
 
 
 def read_scenario(path: Path, case: Case) -> tuple[Scenario | None, list[Problem]]:
@@ -86,26 +44,12 @@ def read_scenario(path: Path, case: Case) -> tuple[Scenario | None, list[Problem
         change = _read_change(reader, item, case, rules)
         if change is not None:
             changes.append(change)
-            _track(rules, change)
+            apply_change(rules, change)
     if any(p.severity is Severity.ERROR for p in problems) or sid is None:
         return None, problems
     return Scenario(
         sid, title or sid, rationale or "", tuple(changes), as_of or "", str(path)
     ), problems
-
-
-def _track(rules: dict[str, Rule], change: Change) -> None:
-    """Keep the rule table current so later changes of the same file see earlier ones."""
-    if change.action == "drop":
-        rules.pop(change.key, None)
-    elif change.action == "add" and change.rule is not None:
-        rules[change.key] = change.rule
-    elif change.action == "soften":
-        rules[change.key] = dataclasses.replace(
-            rules[change.key], kind=RuleKind.PREFERENCE, weight=change.weight
-        )
-    elif change.action == "set":
-        rules[change.key] = dataclasses.replace(rules[change.key], **dict(change.fields))  # type: ignore[arg-type]
 
 
 def _read_change(
@@ -131,7 +75,7 @@ def _read_change(
     if key is None:
         return None
     if action == "drop":
-        return Change("drop", key, loc)
+        return Change(Action.DROP, key, loc)
     if rules[key].kind is not RuleKind.RED_LINE:
         reader.error(keys[action], f"cannot soften '{key}': it is already a preference")
         return None
@@ -140,7 +84,7 @@ def _read_change(
         if weight is not None:
             reader.error(keys["weight"], f"weight {weight:g} must be > 0")
         return None
-    return Change("soften", key, loc, weight=weight)
+    return Change(Action.SOFTEN, key, loc, weight=weight)
 
 
 def _rule_ref(reader: Reader, node: yaml.Node, rules: dict[str, Rule]) -> str | None:
@@ -184,7 +128,7 @@ def _read_add(
     if rule.key in rules:
         reader.error(node, f"add: rule '{rule.key}' already exists (use set to change it)")
         return None
-    return Change("add", rule.key, loc, rule=rule)
+    return Change(Action.ADD, rule.key, loc, rule=rule)
 
 
 def _read_set(
@@ -230,74 +174,4 @@ def _read_set(
     if len(fields) == 0:
         reader.error(node, f"{what}: name at least one of {', '.join(_SET_FIELDS)}")
         return None
-    return Change("set", key, loc, fields=tuple(fields))
-
-
-def apply(case: Case, scenario: Scenario) -> Case:
-    """The case with the scenario's changes made, in order."""
-    parties = {p.id: list(p.rules) for p in case.parties}
-    for change in scenario.changes:
-        party, _, rule_id = change.key.partition("/")
-        rules = parties[party]
-        at = next((i for i, r in enumerate(rules) if r.id == rule_id), None)
-        if change.action == "add" and change.rule is not None:
-            rules.append(change.rule)
-        elif at is None:
-            continue
-        elif change.action == "drop":
-            del rules[at]
-        elif change.action == "soften":
-            rules[at] = dataclasses.replace(
-                rules[at], kind=RuleKind.PREFERENCE, weight=change.weight
-            )
-        elif change.action == "set":
-            rules[at] = dataclasses.replace(rules[at], **dict(change.fields))  # type: ignore[arg-type]
-    return dataclasses.replace(
-        case,
-        parties=tuple(
-            Party(p.id, p.name, tuple(parties[p.id]), p.as_of, p.reservation, p.location)
-            for p in case.parties
-        ),
-    )
-
-
-def inverse(case: Case, scenario: Scenario) -> Scenario:
-    """The scenario that undoes `scenario` applied to `case` (its changes reversed, in reverse)."""
-    undo: list[Change] = []
-    rules = {r.key: r for r in case.rules}
-    for change in scenario.changes:
-        before = rules.get(change.key)
-        if change.action == "add":
-            undo.append(Change("drop", change.key, change.location))
-        elif before is not None and change.action == "drop":
-            undo.append(Change("add", change.key, change.location, rule=before))
-        elif before is not None:
-            names = [n for n, _ in change.fields] if change.action == "set" else ["kind", "weight"]
-            if change.action == "soften" or "kind" in names:
-                names = [*names, "cost", "weight"]
-            old = tuple((n, getattr(before, n)) for n in dict.fromkeys(names))
-            undo.append(Change("set", change.key, change.location, fields=old))
-        _track(rules, change)
-    return Scenario(f"undo-{scenario.id}", f"Undo {scenario.title}", "", tuple(reversed(undo)))
-
-
-def load(
-    case: Case, case_dir: Path, name: str | None, space: Space
-) -> tuple[Case, Scenario | None]:
-    """The case under a named scenario (None or 'baseline' for the case as written)."""
-    if name is None or name == BASELINE:
-        return case, None
-    scenario, problems = read_scenario(scenario_path(case_dir, name), case)
-    if scenario is None:
-        raise LoadError(problems)
-    changed = apply(case, scenario)
-    clashes = contradictions(changed, space)
-    if clashes:
-        where = Location(scenario.path)
-        raise LoadError(
-            [
-                Problem(where, Severity.ERROR, f"scenario '{scenario.id}': {p.message}")
-                for p in clashes
-            ]
-        )
-    return changed, scenario
+    return Change(Action.SET, key, loc, fields=tuple(fields))

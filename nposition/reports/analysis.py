@@ -16,7 +16,7 @@ from nposition.model.case import number as number
 from nposition.model.expr import members
 
 if TYPE_CHECKING:
-    from nposition.formats.scenario_file import Scenario
+    from nposition.model.changes import Scenario
     from nposition.reports.sensitivity import Sensitivity
 
 SCHEMA_VERSION = 1
@@ -274,15 +274,6 @@ def _sensitivity(
 def rank(cost: float, drop: tuple[str, ...]) -> tuple[float, int, tuple[str, ...]]:
     """How concessions are ordered: by total cost, then number of rules, then names."""
     return (cost, len(drop), drop)
-
-
-def cheapest_drop(case: Case, space: Space) -> tuple[str, ...]:
-    """The rules of the cheapest concession (empty when the zone is not empty)."""
-    red = list(case.red_lines)
-    found = dual.dualize([space.rule_bits(r) for r in red], space.full)
-    drops = [tuple(sorted(red[i].key for i in dual.members(m))) for m in found.corrections]
-    costs = {r.key: r.cost for r in red}
-    return min(drops, key=lambda d: rank(sum(costs[k] for k in d), d), default=())
 
 
 def _basis(case: Case, space: Space, zone_bits: int, concessions: list[Concession]) -> int:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from nposition.engine.bargaining import SOLUTIONS
 from nposition.engine.space import Space
-from nposition.errors import LoadError, Problem
-from nposition.formats import scenario_file as scenarios
+from nposition.formats.layout import BASELINE
 from nposition.model.case import Case, Rule
-from nposition.reports.analysis import Analysis, Concession, Conflict, ZoneView, analyze, view
+from nposition.reports.analysis import Analysis, Concession, Conflict, ZoneView, view
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,25 +21,6 @@ class Comparison:
 
     def to_dict(self) -> list[dict[str, Any]]:
         return [a.to_dict() for a in self.analyses]
-
-
-def compare(
-    case: Case, case_dir: Path, names: Sequence[str], space: Space, limit: int = 0
-) -> Comparison:
-    """The baseline and each named scenario (all of the case's when none are named)."""
-    chosen = [n for n in (names or scenarios.scenario_names(case_dir)) if n != scenarios.BASELINE]
-    results = [analyze(case, space=space, limit=limit)]
-    problems: list[Problem] = []
-    for name in dict.fromkeys(chosen):
-        try:
-            changed, scenario = scenarios.load(case, case_dir, name, space)
-        except LoadError as e:  # report every broken scenario, not just the first
-            problems += e.problems
-            continue
-        results.append(analyze(changed, scenario, space=space, limit=limit))
-    if problems:
-        raise LoadError(problems)
-    return Comparison(case.id, tuple(results))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +57,8 @@ class Diff:
     def to_dict(self) -> dict[str, Any]:
         return {
             "case": self.case,
-            "a": self.a.scenario or scenarios.BASELINE,
-            "b": self.b.scenario or scenarios.BASELINE,
+            "a": self.a.scenario or BASELINE,
+            "b": self.b.scenario or BASELINE,
             "rules": [r.to_dict() for r in self.rules],
             "zone_size": {"a": self.a.zone.size, "b": self.b.zone.size},
             "entering": self.entering.to_dict(),
@@ -102,12 +80,10 @@ class Diff:
         return out
 
 
-def diff(case: Case, case_dir: Path, a: str, b: str, space: Space, limit: int = 10) -> Diff:
-    """Rules, zone packages, conflicts and concessions that differ between two scenarios."""
-    case_a, scenario_a = scenarios.load(case, case_dir, a, space)
-    case_b, scenario_b = scenarios.load(case, case_dir, b, space)
-    result_a = analyze(case_a, scenario_a, space=space, limit=limit)
-    result_b = analyze(case_b, scenario_b, space=space, limit=limit)
+def diff(
+    case_a: Case, result_a: Analysis, case_b: Case, result_b: Analysis, space: Space, limit: int
+) -> Diff:
+    """Rules, zone packages, conflicts and concessions that differ between two analyses."""
     zone_a = space.all_of(case_a.red_lines)
     zone_b = space.all_of(case_b.red_lines)
     conflicts_a = {c.rules: c for c in result_a.conflicts}
@@ -115,12 +91,12 @@ def diff(case: Case, case_dir: Path, a: str, b: str, space: Space, limit: int = 
     concessions_a = {c.drop: c for c in result_a.concessions}
     concessions_b = {c.drop: c for c in result_b.concessions}
     return Diff(
-        case=case.id,
+        case=case_a.id,
         a=result_a,
         b=result_b,
         rules=_rule_changes(case_a, case_b),
-        entering=view(case, space, zone_b & ~zone_a, limit),
-        leaving=view(case, space, zone_a & ~zone_b, limit),
+        entering=view(case_a, space, zone_b & ~zone_a, limit),
+        leaving=view(case_a, space, zone_a & ~zone_b, limit),
         conflicts_resolved=tuple(c for k, c in conflicts_a.items() if k not in conflicts_b),
         conflicts_new=tuple(c for k, c in conflicts_b.items() if k not in conflicts_a),
         concessions_gone=tuple(c for k, c in concessions_a.items() if k not in concessions_b),

@@ -11,12 +11,16 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from nposition.engine.bargaining import Bargain, Point, bargain, disagreement
 from nposition.engine.space import Space
 from nposition.engine.utility import NUMPY_FROM, Valuation
 from nposition.errors import UsageError
 from nposition.model.case import Case
+
+if TYPE_CHECKING:
+    from nposition.reports.analysis import Analysis
 
 PANEL = 460  # pixels per panel side, plot area
 MARGIN = 60
@@ -43,16 +47,16 @@ class Picture:
     result: Bargain
 
 
-def plot_case(case: Case, space: Space, scenario: str | None = None) -> Picture:
+def plot_case(case: Case, space: Space, analysis: Analysis) -> Picture:
     """The picture of a case: the zone, or the zone its cheapest concession opens when empty."""
-    from nposition.reports.analysis import cheapest_drop
-
     if len(case.parties) < 2:
         raise UsageError(f"case '{case.id}': a plot needs at least two parties (one per axis)")
-    dropped = cheapest_drop(case, space)
+    dropped = (
+        analysis.concessions[0].drop if not analysis.zone.size and analysis.concessions else ()
+    )
     zone = space.all_of([r for r in case.red_lines if r.key not in dropped])
     label = f"zone if {', '.join(dropped)} were dropped" if dropped else "zone of agreement"
-    title = case.title + (f" (scenario {scenario})" if scenario else "")
+    title = case.title + (f" (scenario {analysis.scenario})" if analysis.scenario else "")
     return picture(case, space, zone, label, title)
 
 

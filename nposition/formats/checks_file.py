@@ -1,0 +1,143 @@
+"""Reading a checks file: the expectations that `nposition check` verifies, for CI.
+
+A checks file is a list of expectations, each with an id, an optional scenario (default the
+baseline), an optional `because`, and exactly one assertion:
+
+    zone: empty | nonempty
+    zone_size_at_least: N
+    acceptable: {party: P, package: {issue: option, ...}}     # party optional: every party
+    unacceptable: {party: P, package: {...}}
+    conflict: [party/rule, ...]        # exactly this minimal conflict is reported
+    no_conflict: [party/rule, ...]
+    concession_cost_at_most: N
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nposition.errors import LoadError, Problem, Severity
+from nposition.formats.layout import BASELINE
+from nposition.formats.yamlio import Reader
+from nposition.model import expr
+from nposition.model.case import Case
+from nposition.model.expectations import CheckKind, Expectation
+
+if TYPE_CHECKING:
+    import yaml
+
+
+def read_checks(
+    path: Path, case_for: Callable[[str], Case], scenario_names: Sequence[str]
+) -> list[Expectation]:
+    """The expectations of a checks file; every typo is a located error (never a silent pass).
+
+    `case_for(scenario)` gives the case under a scenario, so that rule names are checked
+    against the rules that scenario really has.
+    """
+    problems: list[Problem] = []
+    reader = Reader(path, problems)
+    root = reader.load()
+    out: list[Expectation] = []
+    if root is not None:
+        keys = reader.mapping(root, "checks file", ("checks",), ("description",))
+        items = reader.sequence(keys["checks"], "checks") if keys and "checks" in keys else []
+        if keys and "checks" in keys and not items:
+            reader.error(keys["checks"], "the checks list is empty: nothing would be verified")
+        for item in items:
+            found = _read_expectation(reader, item, case_for, scenario_names)
+            if found is not None:
+                if found.id in (e.id for e in out):
+                    reader.error(item, f"duplicate check id '{found.id}'")
+                out.append(found)
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise LoadError(problems)
+    return out
+
+
+def _read_expectation(
+    reader: Reader, node: yaml.Node, case_for: Callable[[str], Case], scenario_names: Sequence[str]
+) -> Expectation | None:
+    keys = reader.mapping(node, "check", ("id",), ("scenario", "because", *CheckKind))
+    if keys is None or "id" not in keys:
+        return None
+    check_id = reader.text(keys["id"], "check id") or "?"
+    what = f"check '{check_id}'"
+    kinds = [k for k in CheckKind if k in keys]
+    if len(kinds) != 1:
+        reader.error(node, f"{what}: give exactly one of {', '.join(CheckKind)}")
+        return None
+    kind = kinds[0]
+    scenario = BASELINE
+    if "scenario" in keys:
+        scenario = reader.text(keys["scenario"], "scenario") or ""
+        known = [BASELINE, *scenario_names]
+        if scenario not in known:
+            reader.error(
+                keys["scenario"],
+                f"{what}: unknown scenario '{scenario}' ({expr.suggest(scenario, known)})",
+            )
+            return None
+    because = reader.text(keys["because"], "because") if "because" in keys else ""
+    value = _read_value(reader, keys[kind], kind, what, case_for(scenario))
+    if value is None:
+        return None
+    return Expectation(check_id, scenario, kind, because or "", value)
+
+
+def _read_value(reader: Reader, node: yaml.Node, kind: str, what: str, case: Case) -> Any:
+    if kind == "zone":
+        value = reader.text(node, "zone")
+        if value not in ("empty", "nonempty"):
+            reader.error(node, f"{what}: zone must be empty or nonempty, not '{value}'")
+            return None
+        return value
+    if kind in ("zone_size_at_least", "concession_cost_at_most"):
+        return reader.number(node, f"{what}: {kind}")
+    if kind in ("conflict", "no_conflict"):
+        keys = [reader.text(n, "rule") or "" for n in reader.sequence(node, f"{what}: {kind}")]
+        if not keys:
+            reader.error(node, f"{what}: {kind} needs at least one rule (party/rule-id)")
+            return None
+        known = sorted(r.key for r in case.red_lines)
+        bad = [k for k in keys if k not in known]
+        for k in bad:
+            reader.error(node, f"{what}: unknown red line '{k}' ({expr.suggest(k, known)})")
+        return None if bad else tuple(sorted(keys))
+    return _read_package_check(reader, node, what, case)
+
+
+def _read_package_check(
+    reader: Reader, node: yaml.Node, what: str, case: Case
+) -> tuple[str | None, dict[int, int]] | None:
+    keys = reader.mapping(node, what, ("package",), ("party",))
+    if keys is None or "package" not in keys:
+        return None
+    party = None
+    if "party" in keys:
+        party = reader.text(keys["party"], "party")
+        ids = [p.id for p in case.parties]
+        if party not in ids:
+            reader.error(
+                keys["party"], f"{what}: unknown party '{party}' ({expr.suggest(party or '', ids)})"
+            )
+            return None
+    issue_ids = tuple(i.id for i in case.issues)
+    package = reader.mapping(keys["package"], f"{what}: package", (), issue_ids)
+    if package is None:
+        return None
+    fixed: dict[int, int] = {}
+    for issue_id, value_node in package.items():
+        index = issue_ids.index(issue_id)
+        value = reader.text(value_node, "option") or ""
+        options = case.issues[index].option_ids()
+        if value not in options:
+            reader.error(
+                value_node,
+                f"{what}: unknown option '{value}' for issue '{issue_id}' ({expr.suggest(value, options)})",
+            )
+            return None
+        fixed[index] = options.index(value)
+    return party, fixed

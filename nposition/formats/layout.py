@@ -1,0 +1,53 @@
+"""Where a case's files live: the folder layout, named once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nposition.errors import UsageError
+
+CASE_FILE = "case.yaml"
+CHECKS_FILE = "checks.yaml"
+SCENARIO_DIR = "scenarios"
+YAML_SUFFIXES = (".yaml", ".yml")
+BASELINE = "baseline"  # the case as written; never a scenario file
+
+
+def bundled_positions() -> Path:
+    """The positions shipped with nposition: inside the wheel, or beside the package in a clone."""
+    here = Path(__file__).resolve().parents[1]  # the package folder
+    inside = here / "positions"
+    return inside if inside.is_dir() else here.parent / "positions"
+
+
+def find_case_dir(positions: Path | None, case: str) -> Path:
+    """`--positions`, else `./positions` when it exists, else the bundled copy; then the case."""
+    root = positions or (Path("positions") if Path("positions").is_dir() else bundled_positions())
+    if not root.is_dir():
+        raise UsageError(f"{root}: positions folder not found")
+    folder = root / case
+    if not (folder / CASE_FILE).is_file():
+        known = sorted(p.name for p in root.iterdir() if (p / CASE_FILE).is_file())
+        raise UsageError(
+            f"{root}: no case '{case}' (a folder with {CASE_FILE}); "
+            f"known: {', '.join(known) or 'none'}"
+        )
+    return folder
+
+
+def party_files(case_dir: Path) -> list[Path]:
+    """Every party file of a case: the YAML files beside case.yaml, other than checks.yaml."""
+    skip = {CASE_FILE, CHECKS_FILE}
+    return sorted(p for p in case_dir.iterdir() if p.suffix in YAML_SUFFIXES and p.name not in skip)
+
+
+def scenario_files(case_dir: Path) -> dict[str, Path]:
+    """The scenario files of a case, by name (the file name without its suffix), sorted."""
+    folder = case_dir / SCENARIO_DIR
+    if not folder.is_dir():
+        return {}
+    files: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix in YAML_SUFFIXES:
+            files.setdefault(path.stem, path)
+    return files

@@ -1,0 +1,28 @@
+"""Expectations about a case, which `nposition check` verifies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class CheckKind(StrEnum):
+    """What an expectation asserts; a checks file gives exactly one per check."""
+
+    ZONE = "zone"
+    ZONE_SIZE_AT_LEAST = "zone_size_at_least"
+    ACCEPTABLE = "acceptable"
+    UNACCEPTABLE = "unacceptable"
+    CONFLICT = "conflict"
+    NO_CONFLICT = "no_conflict"
+    CONCESSION_COST_AT_MOST = "concession_cost_at_most"
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    id: str
+    scenario: str
+    kind: CheckKind
+    because: str
+    value: Any  # 'empty'/'nonempty', a number, (party or None, {issue: option}) or rule keys

@@ -1,0 +1,292 @@
+"""The one entry point: a case folder opened once, its files read once, every question asked of it.
+
+    >>> ws = Workspace(case="kuril")
+    >>> ws.analysis("russia-accepts-assurances").zone.size
+
+The workspace reads the case, each scenario and the checks file at most once, keeps the outcome
+space and every analysis it has computed, and hands typed results to whoever renders them.
+Nothing else in nposition reads a case folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nposition.errors import LoadError, Location, Problem, Severity, UsageError
+from nposition.formats import layout
+from nposition.formats.layout import BASELINE
+from nposition.limits import max_packages
+
+if TYPE_CHECKING:
+    from nposition.engine.space import Space
+    from nposition.model.case import Case
+    from nposition.model.changes import Scenario
+    from nposition.model.expectations import Expectation
+    from nposition.reports.analysis import Analysis
+    from nposition.reports.checks import CheckReport
+    from nposition.reports.compare import Comparison, Diff
+    from nposition.reports.explain import Explanation
+    from nposition.reports.plot import Picture
+    from nposition.reports.show import IssuesView, PartyView
+    from nposition.reports.validation import Validation
+
+
+class Workspace:
+    """A case of a positions folder, opened with a limit on the size of its outcome space."""
+
+    def __init__(
+        self, positions: Path | None = None, case: str = "kuril", max_packages: int | None = None
+    ) -> None:
+        self.folder = layout.find_case_dir(positions, case)
+        self._limit = max_packages
+
+    @classmethod
+    def at(cls, folder: Path, max_packages: int | None = None) -> Workspace:
+        """A workspace on one case folder, wherever it is."""
+        return cls(folder.parent, folder.name, max_packages)
+
+    # --- loading, once ----------------------------------------------------------------------
+    @cached_property
+    def limit(self) -> int:
+        """The largest outcome space this workspace analyses."""
+        return self._limit or max_packages()
+
+    @cached_property
+    def _read(self) -> tuple[Case | None, list[Problem]]:
+        from nposition.formats.case_file import read_case
+
+        return read_case(self.folder)
+
+    @property
+    def base(self) -> Case:
+        """The case as written; `LoadError` with every problem when it has errors."""
+        case, problems = self._read
+        if case is None:
+            raise LoadError(problems)
+        return case
+
+    @cached_property
+    def space(self) -> Space:
+        """The outcome space of the case's issues (refused over the limit)."""
+        from nposition.engine.space import Space
+
+        return Space(self.base.issues, self.limit)
+
+    @cached_property
+    def scenario_files(self) -> dict[str, Path]:
+        return layout.scenario_files(self.folder)
+
+    @property
+    def scenario_names(self) -> list[str]:
+        return list(self.scenario_files)
+
+    @cached_property
+    def _scenarios(self) -> dict[str, tuple[Scenario | None, Case | None, list[Problem]]]:
+        return {}
+
+    def _scenario(self, name: str) -> tuple[Scenario | None, Case | None, list[Problem]]:
+        """A scenario file read and applied once: the scenario, the changed case, the problems."""
+        found = self._scenarios.get(name)
+        if found is None:
+            found = self._scenarios[name] = self._load_scenario(name)
+        return found
+
+    def _load_scenario(self, name: str) -> tuple[Scenario | None, Case | None, list[Problem]]:
+        from nposition.engine.lint import contradictions
+        from nposition.formats.scenario_file import read_scenario
+        from nposition.model.changes import apply
+
+        path = self.scenario_files[name]
+        scenario, problems = read_scenario(path, self.base)
+        if scenario is None:
+            return None, None, problems
+        changed = apply(self.base, scenario)
+        clashes = contradictions(changed, self.space)
+        problems += [
+            Problem(Location(str(path)), Severity.ERROR, f"scenario '{name}': {p.message}")
+            for p in clashes
+        ]
+        return scenario, None if clashes else changed, problems
+
+    def _known(self, name: str) -> None:
+        if name != BASELINE and name not in self.scenario_files:
+            from nposition.model.expr import suggest
+
+            names = self.scenario_names
+            raise UsageError(f"unknown scenario '{name}' ({suggest(name, names or ['(none)'])})")
+
+    def scenario(self, name: str | None) -> Scenario | None:
+        """A scenario of the case by name; None for the baseline."""
+        if name is None or name == BASELINE:
+            return None
+        self._known(name)
+        scenario, _, problems = self._scenario(name)
+        if scenario is None:
+            raise LoadError(problems)
+        return scenario
+
+    def case(self, scenario: str | None = None) -> Case:
+        """The case under a scenario (None or 'baseline' for the case as written)."""
+        if scenario is None or scenario == BASELINE:
+            return self.base
+        self._known(scenario)
+        _, changed, problems = self._scenario(scenario)
+        if changed is None:
+            raise LoadError(problems)
+        return changed
+
+    # --- questions --------------------------------------------------------------------------
+    @cached_property
+    def _analyses(self) -> dict[tuple[str | None, int], Analysis]:
+        return {}
+
+    def analysis(
+        self,
+        scenario: str | None = None,
+        *,
+        limit: int = 10,
+        sensitivity_runs: int = 0,
+        seed: int = 0,
+        step: Callable[[], None] | None = None,
+    ) -> Analysis:
+        """The full analysis of the case under a scenario (computed once per scenario and limit)."""
+        from nposition.reports.analysis import analyze
+
+        name = None if scenario == BASELINE else scenario
+        key = (name, limit)
+        if not sensitivity_runs and key in self._analyses:
+            return self._analyses[key]
+        result = analyze(
+            self.case(name),
+            self.scenario(name),
+            space=self.space,
+            limit=limit,
+            sensitivity_runs=sensitivity_runs,
+            seed=seed,
+            step=step,
+        )
+        if not sensitivity_runs:
+            self._analyses[key] = result
+        return result
+
+    def explain(self, assignments: Sequence[str], scenario: str | None = None) -> Explanation:
+        """Every rule of every party checked against a (partial) package given as ISSUE=OPTION."""
+        from nposition.reports.explain import explain, parse_package
+
+        case = self.case(scenario)
+        chosen = self.scenario(scenario)
+        return explain(
+            case, parse_package(case, assignments), chosen.id if chosen else None, self.space
+        )
+
+    def compare(self, names: Sequence[str] = (), limit: int = 0) -> Comparison:
+        """The baseline and each named scenario (all of the case's when none are named)."""
+        from nposition.reports.compare import Comparison
+
+        chosen = [n for n in dict.fromkeys(names or self.scenario_names) if n != BASELINE]
+        for name in chosen:
+            self._known(name)
+        results = [self.analysis(limit=limit)]
+        problems: list[Problem] = []
+        for name in chosen:
+            try:
+                results.append(self.analysis(name, limit=limit))
+            except LoadError as e:  # report every broken scenario, not just the first
+                problems += e.problems
+        if problems:
+            raise LoadError(problems)
+        return Comparison(self.base.id, tuple(results))
+
+    def diff(self, a: str, b: str, limit: int = 10) -> Diff:
+        """Rules, zone packages, conflicts, concessions and solutions that differ from a to b."""
+        from nposition.reports.compare import diff
+
+        return diff(
+            self.case(a),
+            self.analysis(a, limit=limit),
+            self.case(b),
+            self.analysis(b, limit=limit),
+            self.space,
+            limit,
+        )
+
+    def expectations(self, file: Path | None = None) -> tuple[Path, list[Expectation]]:
+        """The expectations of a checks file (default: the case's), every typo a located error."""
+        from nposition.formats.checks_file import read_checks
+
+        path = file or self.folder / layout.CHECKS_FILE
+        if not path.is_file():
+            raise UsageError(f"{path}: no such checks file")
+        return path, read_checks(path, self.case, self.scenario_names)
+
+    def check(self, file: Path | None = None) -> CheckReport:
+        """Every expectation of a checks file evaluated (one analysis per scenario named)."""
+        from nposition.reports.checks import run_checks
+
+        path, expectations = self.expectations(file)
+        return run_checks(
+            self.base.id,
+            str(path),
+            expectations,
+            lambda name: (self.case(name), self.analysis(name, limit=0)),
+            self.space,
+        )
+
+    def plot(self, scenario: str | None = None) -> Picture:
+        """What `plot` draws: the zone, or the zone of the cheapest concession when it is empty."""
+        from nposition.reports.plot import plot_case
+
+        return plot_case(self.case(scenario), self.space, self.analysis(scenario, limit=0))
+
+    def show(self, party: str | None = None) -> IssuesView | PartyView:
+        """The issues and parties, or one party's rules with their citations."""
+        from nposition.reports.show import IssuesView, PartyView
+
+        case = self.base
+        if party is None:
+            return IssuesView(case)
+        ids = [p.id for p in case.parties]
+        if party not in ids:
+            from nposition.model.expr import suggest
+
+            raise UsageError(f"unknown party '{party}' ({suggest(party, ids)})")
+        return PartyView(case.party(party))
+
+    def validate(self) -> Validation:
+        """Every file of the case loaded and linted: all problems at once, sorted by place."""
+        from nposition.errors import SpaceTooLargeError
+        from nposition.reports.validation import Validation
+
+        case, problems = self._read
+        problems = list(problems)
+        if case is not None:
+            try:
+                problems += self._lint(case)
+            except SpaceTooLargeError as e:
+                where = Location(str(self.folder / layout.CASE_FILE))
+                problems.append(Problem(where, Severity.ERROR, str(e)))
+        name = case.id if case is not None else self.folder.name
+        return Validation(name, tuple(sorted(problems, key=Problem.sort_key)))
+
+    def _lint(self, case: Case) -> list[Problem]:
+        from nposition.engine.lint import lint
+        from nposition.formats.checks_file import read_checks
+
+        problems = lint(case, self.space)
+        cases: dict[str, Case] = {}
+        for name in self.scenario_names:
+            _, changed, trouble = self._scenario(name)
+            problems += trouble
+            if changed is not None:
+                cases[name] = changed
+        checks = self.folder / layout.CHECKS_FILE
+        if checks.is_file():
+            try:
+                # A broken scenario is reported above; its checks are read against the baseline.
+                read_checks(checks, lambda name: cases.get(name, case), self.scenario_names)
+            except LoadError as e:
+                problems += e.problems
+        return problems
