@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nposition.cli import app
-from nposition.reports.plot import solution_points, svg
+from nposition.render.svg import svg
+from nposition.reports.plot import solution_points
 from nposition.workspace import Workspace
 
 from .conftest import CASES, REPO

@@ -26,7 +26,7 @@ def plot(
 ) -> None:
     """Draw the utility space: every package, the zone, the Pareto frontier, the solutions, no agreement."""
     from nposition.errors import UsageError
-    from nposition.reports.plot import svg
+    from nposition.render.svg import svg
 
     suffix = out.suffix.lower()
     if suffix not in (".svg", ".png"):
