@@ -8,14 +8,12 @@ sum 1 (with a note when they did not).
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from nposition.errors import SpaceTooLargeError, UsageError
+from nposition.formats.names import ids
 from nposition.formats.xmlio import XmlFile, issue_kind
 from nposition.limits import MAX_FILE_BYTES
 from nposition.model import expr
@@ -96,7 +94,7 @@ def read_domain(path: Path, limit: int) -> Domain:
                 xml.error(element, f"{what}: value '{value}' is listed twice")
             if not values:
                 xml.error(element, f"{what} has no <item> values")
-            issues.append(GeniusIssue(name, "", tuple(values), _ids(values, "option_")))
+            issues.append(GeniusIssue(name, "", tuple(values), ids(values, "option_")))
         else:
             xml.error(element, f"{what}: type '{kind}' is unsupported (discrete or integer only)")
     xml.done()
@@ -113,8 +111,10 @@ def read_domain(path: Path, limit: int) -> Domain:
             f"{path}: the issues have {sum(sizes):,} values in all, more than case.yaml can hold "
             f"within nposition's limit of {MAX_FILE_BYTES:,} bytes; narrow the integer issues"
         )
-    ids = _ids([i.name for i in issues], "issue_")
-    return Domain(path.name, tuple(_finish(i, id_) for i, id_ in zip(issues, ids, strict=True)))
+    issue_ids = ids([i.name for i in issues], "issue_")
+    return Domain(
+        path.name, tuple(_finish(i, id_) for i, id_ in zip(issues, issue_ids, strict=True))
+    )
 
 
 def _finish(issue: GeniusIssue, issue_id: str) -> GeniusIssue:
@@ -288,32 +288,3 @@ def _reservation(xml: XmlFile, best: float, notes: list[str]) -> float | None:
     if not 0 <= value <= 1:
         notes.append(f"{xml.loc(element)}: reservation {value:g} clamped to [0, 1]")
     return min(1.0, max(0.0, value))
-
-
-# --- ids ---------------------------------------------------------------------------------------
-
-
-def slug(text: str) -> str:
-    """Lowercase ASCII letters, digits and single underscores: a name rule expressions accept."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
-
-
-def _ids(names: Sequence[str], fallback: str) -> tuple[str, ...]:
-    """Distinct ids for names, in order; `fallback` + position for a name with no letter or digit."""
-    ids: list[str] = []
-    taken: set[str] = set()
-    for n, name in enumerate(names, 1):
-        ids.append(unique(slug(name) or f"{fallback}{n}", taken))
-        taken.add(ids[-1])
-    return tuple(ids)
-
-
-def unique(base: str, taken: set[str] | frozenset[str]) -> str:
-    """`base`, made no keyword of the expression language and distinct from `taken`."""
-    if base in expr.KEYWORDS:
-        base += "_"
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    return name

@@ -29,8 +29,9 @@ import yaml
 
 from nposition.errors import LoadError, Problem, UsageError
 from nposition.formats.case_file import load_case
-from nposition.formats.genius_file import Domain, Profile, read_domain, read_profile, slug, unique
+from nposition.formats.genius_file import Domain, Profile, read_domain, read_profile
 from nposition.formats.layout import CASE_FILE, CHECKS_FILE
+from nposition.formats.names import slug, unique
 from nposition.limits import DEFAULT_MAX_PACKAGES, MAX_FILE_BYTES
 
 SOURCE_DATE = "1970"  # "undated": GENIUS files have no date (see the module docstring)
