@@ -76,8 +76,24 @@ class Workspace:
         return Space(self.base.issues, self.limit)
 
     @cached_property
-    def scenario_files(self) -> dict[str, Path]:
+    def _scenario_listing(self) -> tuple[dict[str, Path], list[Problem]]:
         return layout.scenario_files(self.folder)
+
+    @property
+    def scenario_files(self) -> dict[str, Path]:
+        """The scenario files by name; `LoadError` when a file cannot be a scenario."""
+        files, problems = self._scenario_listing
+        if problems:
+            raise LoadError(problems)
+        return files
+
+    def inputs(self, checks: Path | None = None) -> frozenset[Path]:
+        """Every file of the case (resolved), which no output may overwrite."""
+        files = [self.folder / layout.CASE_FILE, self.folder / layout.CHECKS_FILE]
+        files += layout.party_files(self.folder) + list(self.scenario_files.values())
+        if checks is not None:
+            files.append(checks)
+        return frozenset(p.resolve() for p in files)
 
     @property
     def scenario_names(self) -> list[str]:
@@ -276,8 +292,10 @@ class Workspace:
         from nposition.formats.checks_file import read_checks
 
         problems = lint(case, self.space)
+        files, listing = self._scenario_listing
+        problems += listing
         cases: dict[str, Case] = {}
-        for name in self.scenario_names:
+        for name in files:
             _, changed, trouble = self._scenario(name)
             problems += trouble
             if changed is not None:
@@ -286,7 +304,7 @@ class Workspace:
         if checks.is_file():
             try:
                 # A broken scenario is reported above; its checks are read against the baseline.
-                read_checks(checks, lambda name: cases.get(name, case), self.scenario_names)
+                read_checks(checks, lambda name: cases.get(name, case), list(files))
             except LoadError as e:
                 problems += e.problems
         return problems

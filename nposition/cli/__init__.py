@@ -73,10 +73,55 @@ for module in (validate, show, analyze, explain, compare, check, plot, schema, g
     module.register(app)
 
 
+GLOBAL_OPTIONS = {"--positions": True, "--case": True, "--max-packages": True, "--debug": False}
+
+
+def global_options_first(argv: list[str]) -> list[str]:
+    """Move global options written after the command in front of it (`analyze --case x`)."""
+    command = next(
+        (k for k, a in enumerate(argv) if not a.startswith("-") and _is_command(argv, k)), None
+    )
+    if command is None:
+        return argv
+    front, rest, moved = argv[:command], argv[command:], []
+    k = 1
+    while k < len(rest):
+        name = rest[k].split("=", 1)[0]
+        if rest[k] == "--":
+            break
+        if name in GLOBAL_OPTIONS:
+            takes = GLOBAL_OPTIONS[name] and "=" not in rest[k]
+            moved += rest[k : k + 1 + takes]
+            del rest[k : k + 1 + takes]
+            continue
+        k += 1
+    return front + moved + rest
+
+
+def _is_command(argv: list[str], k: int) -> bool:
+    """Whether argv[k] is the command word, not the value of a global option before it."""
+    previous = argv[k - 1] if k else ""
+    return not (GLOBAL_OPTIONS.get(previous))
+
+
 def main() -> None:
     """Entry point of the `nposition` script."""
+    if sys.stdout is None:  # started with stdout closed
+        print("error: standard output is closed; nothing was written", file=sys.stderr)
+        sys.exit(2)
     try:
-        app()
+        app(args=global_options_first(sys.argv[1:]), prog_name="nposition")
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except OSError as e:  # writing the report failed: a full disk, a closed descriptor
+        print(f"error: cannot write the output: {e.strerror or e}", file=sys.stderr)
+        sys.exit(2)
+    except MemoryError:
+        print(
+            "error: out of memory; lower --max-packages or merge options to shrink the space",
+            file=sys.stderr,
+        )
+        sys.exit(2)
     except Exception as e:  # a bug, not bad input: say so briefly unless --debug
         if STATE.debug:
             raise
@@ -85,3 +130,12 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(3)
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (`nposition analyze | head`): exit as a piped Unix tool does."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail again
+    sys.exit(141)

@@ -14,6 +14,7 @@ from nposition.cli.common import (
 from nposition.render import Format
 from nposition.render.progress import progress
 
+MAX_SENSITIVITY_RUNS = 100_000
 LimitOption = Annotated[int, typer.Option("--limit", min=0, help="How many zone packages to list.")]
 
 
@@ -34,7 +35,8 @@ def analyze(
         typer.Option(
             "--sensitivity",
             min=0,
-            help="Re-solve N times with every preference weight times a factor in [0.5, 1.5]; report how often each package is the Nash solution.",
+            max=MAX_SENSITIVITY_RUNS,
+            help="Re-solve N times (at most 100,000; split larger sweeps by --seed) with every preference weight times a factor in [0.5, 1.5]; report how often each package is the Nash solution.",
         ),
     ] = 0,
     seed: Annotated[

@@ -10,7 +10,7 @@ from nposition.cli.common import (
     FormatOption,
     handle_errors,
     output,
-    write_atomically,
+    output_path,
 )
 from nposition.render import Format
 
@@ -37,9 +37,13 @@ def check(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Verify the expectations of a checks file; exit 1 when any fails, 2 when the file is wrong."""
+    from nposition.formats.files import write_atomically
     from nposition.render.junit import junit_xml
 
-    report = STATE.workspace().check(file)
+    workspace = STATE.workspace()
+    if junit is not None:
+        output_path(junit, (".xml",), "the JUnit report", workspace.inputs(file))
+    report = workspace.check(file)
     output(report, fmt)  # first, so an unwritable --junit path still shows the results
     if junit is not None:
         write_atomically(junit, junit_xml(report))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,22 +93,13 @@ def output(report: Report, fmt: Format) -> None:
     emit(report, fmt, sys.stdout)
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write a file whole or not at all: never a partial file after an error."""
-    import tempfile
-
+def output_path(path: Path, suffixes: tuple[str, ...], what: str, inputs: frozenset[Path]) -> str:
+    """Refuse an output file with the wrong suffix or one that is an input of the case."""
     from nposition.errors import UsageError
 
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except OSError as e:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise UsageError(f"{path}: cannot write: {e.strerror or e}") from e
+    suffix = path.suffix.lower()
+    if suffix not in suffixes:
+        raise UsageError(f"{path}: {what} must be {' or '.join(suffixes)}")
+    if path.resolve() in inputs:
+        raise UsageError(f"{path}: is an input of the case; {what} would overwrite it")
+    return suffix

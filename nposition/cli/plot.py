@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from nposition.cli.common import STATE, ScenarioOption, handle_errors, write_atomically
+from nposition.cli.common import STATE, ScenarioOption, handle_errors, output_path
 
 
 def register(app: typer.Typer) -> None:
@@ -26,12 +26,12 @@ def plot(
 ) -> None:
     """Draw the utility space: every package, the zone, the Pareto frontier, the solutions, no agreement."""
     from nposition.errors import UsageError
+    from nposition.formats.files import write_atomically
     from nposition.render.svg import svg
 
-    suffix = out.suffix.lower()
-    if suffix not in (".svg", ".png"):
-        raise UsageError(f"{out}: the picture must be .svg or .png")
-    document = svg(STATE.workspace().plot(scenario))
+    workspace = STATE.workspace()
+    suffix = output_path(out, (".svg", ".png"), "the picture", workspace.inputs())
+    document = svg(workspace.plot(scenario))
     if suffix == ".svg":
         write_atomically(out, document)
         return

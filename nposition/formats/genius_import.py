@@ -29,12 +29,14 @@ import yaml
 
 from nposition.errors import LoadError, Problem, UsageError
 from nposition.formats.case_file import load_case
+from nposition.formats.files import exchange
 from nposition.formats.genius_file import Domain, Profile, read_domain, read_profile
 from nposition.formats.layout import CASE_FILE, CHECKS_FILE
 from nposition.formats.names import slug, unique
 from nposition.limits import DEFAULT_MAX_PACKAGES, MAX_FILE_BYTES
 
 SOURCE_DATE = "1970"  # "undated": GENIUS files have no date (see the module docstring)
+HEADER = "# Written by `nposition import-genius` from "
 _RESERVED = frozenset(Path(name).stem for name in (CASE_FILE, CHECKS_FILE))
 
 
@@ -83,7 +85,8 @@ def import_genius(
     limit: int = DEFAULT_MAX_PACKAGES,
 ) -> ImportSummary:
     """Convert a GENIUS domain and profiles and write them as the case folder `out`, atomically."""
-    conversion = convert(domain, profiles, case or slug(out.name) or "genius", limit)
+    default = slug(out.name) or "genius"
+    conversion = convert(domain, profiles, default if case is None else case, limit)
     write_case(conversion.files, out, force)
     return ImportSummary(
         conversion.case,
@@ -188,7 +191,7 @@ def party_dict(profile: Profile, domain: Domain) -> dict[str, Any]:
 
 def _dump(data: dict[str, Any], domain: Domain, profiles: Sequence[Profile]) -> str:
     files = ", ".join([domain.file, *(p.file for p in profiles)])
-    header = f"# Written by `nposition import-genius` from {files}; re-import rather than edit.\n"
+    header = f"{HEADER}{files}; re-import rather than edit.\n"
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -196,39 +199,57 @@ def _dump(data: dict[str, Any], domain: Domain, profiles: Sequence[Profile]) -> 
 
 
 def write_case(files: Sequence[tuple[str, str]], out: Path, force: bool = False) -> None:
-    """Write the files as folder `out`: built beside it, checked, then renamed into place."""
+    """Write the files as folder `out`: built beside it, checked, then swapped into place.
+
+    When `--force` replaces a case folder, what the import does not own (a hand-written
+    checks.yaml, scenarios/, .git, ...) is kept: linked into the new folder before the swap, which
+    is one atomic rename where the system offers it, so the folder is never half replaced.
+    """
     replace = _check_target(out, force)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     except OSError as e:
         raise UsageError(f"{out}: cannot create the folder: {e.strerror or e}") from e
-    umask = os.umask(0)
-    os.umask(umask)
     try:
-        work.chmod(0o777 & ~umask)  # mkdtemp makes it private; the case folder is not
+        work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the case folder is not
         for name, text in files:
             (work / name).write_text(text, encoding="utf-8")
-        load_case(work)  # what every other command will do: fail here rather than there
         if replace:
-            old = work.with_name(work.name + ".old")
-            out.rename(old)
-            try:
-                work.rename(out)
-            except OSError:
-                old.rename(out)
-                raise
-            shutil.rmtree(old)
-        else:
+            _keep_foreign(out, work)
+        load_case(work)  # what every other command will do: fail here rather than there
+        if not replace:
             work.rename(out)
+        elif not exchange(work, out):
+            _swap_by_renames(work, out)
     except OSError as e:
         raise UsageError(f"{out}: cannot write the case: {e.strerror or e}") from e
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # after a swap, the old folder
+
+
+def _swap_by_renames(work: Path, out: Path) -> None:
+    """Where no atomic swap exists: move the old folder aside, the new one in, then clean up."""
+    old = work.with_name(work.name + ".old")
+    out.rename(old)
+    try:
+        work.rename(out)
+    except OSError:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 def _check_target(out: Path, force: bool) -> bool:
     """Whether `out` exists and may be replaced; refuses what must not be overwritten."""
+    if out.is_symlink():
+        raise UsageError(f"{out}: is a symbolic link; give the folder it points to")
     if not out.exists():
         return False
     if not out.is_dir():
@@ -240,3 +261,38 @@ def _check_target(out: Path, force: bool) -> bool:
     if not (out / CASE_FILE).is_file():
         raise UsageError(f"{out}: holds no {CASE_FILE}; --force only replaces a case folder")
     return True
+
+
+def _keep_foreign(out: Path, work: Path) -> None:
+    """Hard-link (or copy) into `work` every entry of `out` that the import does not own."""
+    for entry in sorted(out.iterdir()):
+        if not _owned(entry) and not (work / entry.name).exists():
+            _link_tree(entry, work / entry.name)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        target.mkdir()
+        shutil.copystat(source, target)
+        for entry in sorted(source.iterdir()):
+            _link_tree(entry, target / entry.name)
+    else:
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+
+def _owned(path: Path) -> bool:
+    """What an import writes and a re-import replaces: case.yaml, and files with its header."""
+    if path.name == CASE_FILE:
+        return True
+    if path.is_symlink() or not path.is_file() or path.suffix != ".yaml":
+        return False
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(HEADER)) == HEADER.encode()
+    except OSError:
+        return False

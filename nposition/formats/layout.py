@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nposition.errors import UsageError
+from nposition.errors import Location, Problem, Severity, UsageError
 
 CASE_FILE = "case.yaml"
 CHECKS_FILE = "checks.yaml"
@@ -25,6 +25,8 @@ def find_case_dir(positions: Path | None, case: str) -> Path:
     root = positions or (Path("positions") if Path("positions").is_dir() else bundled_positions())
     if not root.is_dir():
         raise UsageError(f"{root}: positions folder not found")
+    if not case or case in (".", "..") or "/" in case or "\\" in case:
+        raise UsageError(f"--case '{case}': give the name of a case folder inside {root}")
     folder = root / case
     if not (folder / CASE_FILE).is_file():
         known = sorted(p.name for p in root.iterdir() if (p / CASE_FILE).is_file())
@@ -41,13 +43,34 @@ def party_files(case_dir: Path) -> list[Path]:
     return sorted(p for p in case_dir.iterdir() if p.suffix in YAML_SUFFIXES and p.name not in skip)
 
 
-def scenario_files(case_dir: Path) -> dict[str, Path]:
-    """The scenario files of a case, by name (the file name without its suffix), sorted."""
+def scenario_files(case_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """The scenario files of a case by name (the file name without its suffix), and the files
+    that cannot be scenarios: one named `baseline`, or two that share a name."""
     folder = case_dir / SCENARIO_DIR
-    if not folder.is_dir():
-        return {}
     files: dict[str, Path] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return files, problems
     for path in sorted(folder.iterdir()):
-        if path.suffix in YAML_SUFFIXES:
-            files.setdefault(path.stem, path)
-    return files
+        if path.suffix not in YAML_SUFFIXES:
+            continue
+        if path.stem == BASELINE:
+            problems.append(
+                _problem(
+                    path, f"'{BASELINE}' is the case as written, not a scenario; rename the file"
+                )
+            )
+        elif path.stem in files:
+            problems.append(
+                _problem(
+                    path,
+                    f"scenario '{path.stem}' is also {files[path.stem].name}; keep one of the two",
+                )
+            )
+        else:
+            files[path.stem] = path
+    return files, problems
+
+
+def _problem(path: Path, message: str) -> Problem:
+    return Problem(Location(str(path)), Severity.ERROR, message)

@@ -14,6 +14,7 @@ from typing import NoReturn
 from xml.parsers import expat
 
 from nposition.errors import LoadError, Location, Problem, Severity
+from nposition.formats.files import Unreadable, read_bytes
 
 MAX_XML_BYTES = 20 * 1024 * 1024
 
@@ -33,14 +34,11 @@ class XmlFile:
 
     def _parse(self, path: Path) -> ET.Element:
         try:
-            size = path.stat().st_size
-            if size > MAX_XML_BYTES:
-                self._fail(
-                    Location(self.path), f"file is {size:,} bytes; the limit is {MAX_XML_BYTES:,}"
-                )
-            data = path.read_bytes()
+            data = read_bytes(path, MAX_XML_BYTES)
         except FileNotFoundError:
             self._fail(Location(self.path), "file not found")
+        except Unreadable as e:
+            self._fail(Location(self.path), str(e))
         except OSError as e:
             self._fail(Location(self.path), f"cannot read file: {e.strerror or e}")
         builder = ET.TreeBuilder()

@@ -1,0 +1,282 @@
+"""Hostile and careless input: every class of attack or slip found so far, kept green from here on.
+
+Each test names the class it guards. Bad input is exit 2 with a located message, never a traceback
+(exit 3), a hang, a wrong answer with exit 0, or a damaged file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nposition.cli import app, global_options_first
+
+from .conftest import CASES, REPO
+
+GENIUS = Path(__file__).parent / "data" / "genius" / "Laptop"
+runner = CliRunner()
+
+
+def run(*args: str, positions: Path = CASES, case: str = "mini"):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["--positions", str(positions), "--case", case, *args])
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the mini case."""
+    return Path(shutil.copytree(CASES / "mini", tmp_path / "mini"))
+
+
+CODE = "import sys; from nposition.cli import main; sys.argv[0] = 'nposition'; main()"
+
+
+def cli(*args: str, stdout: object = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """The installed entry point in a fresh process (for what only a real process shows)."""
+    return subprocess.run(
+        [sys.executable, "-c", CODE, *args],
+        stdout=stdout,  # type: ignore[arg-type]
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        check=False,
+    )
+
+
+# --- files that are not files ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_profile_is_refused_not_read(tmp_path: Path) -> None:
+    """A FIFO named like a GENIUS profile is refused at once (reading it would block forever)."""
+    fifo = tmp_path / "profile.xml"
+    os.mkfifo(fifo)
+    result = runner.invoke(
+        app,
+        [
+            "import-genius",
+            str(GENIUS / "laptop_domain.xml"),
+            str(fifo),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert f"{fifo}: not a regular file (a pipe, device or socket)" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_symlink_to_a_device_is_refused(tmp_path: Path) -> None:
+    """A profile that links to /dev/zero is refused before a single byte is read."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    link = tmp_path / "zero.xml"
+    link.symlink_to("/dev/zero")
+    result = runner.invoke(
+        app,
+        [
+            "import-genius",
+            str(GENIUS / "laptop_domain.xml"),
+            str(link),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "not a regular file" in result.stderr
+
+
+# --- the environment ---------------------------------------------------------------------------
+
+
+def test_max_packages_env_with_a_unicode_digit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NPOSITION_MAX_PACKAGES=² passes str.isdigit() but is no number: exit 2, not a crash."""
+    monkeypatch.setenv("NPOSITION_MAX_PACKAGES", "²")
+    result = run("analyze")
+    assert result.exit_code == 2
+    assert "NPOSITION_MAX_PACKAGES='²': expected a positive whole number" in result.stderr
+
+
+def test_output_to_a_full_disk_is_exit_2() -> None:
+    """A report written to a full disk (/dev/full) is a clear message and exit 2, not a bug."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    with open("/dev/full", "w") as full:
+        done = cli("validate", stdout=full)
+    assert done.returncode == 2, done.stderr
+    assert "cannot write the output: No space left on device" in done.stderr
+
+
+def test_closed_stdout_is_exit_2() -> None:
+    """Started with standard output closed, a command says so on stderr and exits 2."""
+    command = f'exec "{sys.executable}" -c "$0" validate >&-'
+    done = subprocess.run(
+        ["sh", "-c", command, CODE.replace('"', "'")],
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "standard output is closed" in done.stderr
+
+
+def test_broken_pipe_is_not_an_internal_error() -> None:
+    """A reader that goes away early (`| head`) never turns into exit 3 or a traceback."""
+    with subprocess.Popen(
+        [sys.executable, "-c", CODE, "compare", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        proc.stdout.read(1)
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+    assert code in (0, 141), stderr
+    assert "Traceback" not in stderr
+    assert "internal error" not in stderr
+
+
+# --- outputs that would damage inputs ----------------------------------------------------------
+
+
+def test_junit_over_the_checks_file_is_refused(mini: Path) -> None:
+    """`check --junit` onto the checks file (or any input of the case) is refused, file intact."""
+    checks = mini / "checks.yaml"
+    before = checks.read_bytes()
+    for target in (checks, mini / "buyer.yaml"):
+        result = run("check", "--junit", str(target), positions=mini.parent)
+        assert result.exit_code == 2
+        assert target.read_bytes() == before if target == checks else True
+    result = run("check", "--junit", str(checks.with_suffix(".xml")), positions=mini.parent)
+    assert result.exit_code in (0, 1), result.output
+    assert checks.read_bytes() == before
+
+
+def test_junit_needs_an_xml_suffix(mini: Path) -> None:
+    """A JUnit report goes to a .xml file; anything else is refused before anything is written."""
+    result = run("check", "--junit", str(mini / "report.txt"), positions=mini.parent)
+    assert result.exit_code == 2
+    assert "the JUnit report must be .xml" in result.stderr
+    assert not (mini / "report.txt").exists()
+
+
+def test_force_onto_a_symlink_is_refused(tmp_path: Path) -> None:
+    """`import-genius --out LINK --force` refuses a symbolic link and changes nothing."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "case.yaml").write_text("old")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    result = runner.invoke(app, [*_laptop(link), "--force"])
+    assert result.exit_code == 2
+    assert "is a symbolic link" in result.stderr
+    assert link.is_symlink()
+    assert (real / "case.yaml").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_force_keeps_what_the_import_does_not_own(tmp_path: Path) -> None:
+    """A re-import with --force replaces the imported files and keeps checks, scenarios and .git."""
+    out = tmp_path / "laptop"
+    assert runner.invoke(app, _laptop(out)).exit_code == 0
+    (out / "checks.yaml").write_text("checks: []\n")
+    (out / "scenarios").mkdir()
+    (out / "scenarios" / "s.yaml").write_text("scenario: s\n")
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    result = runner.invoke(app, [*_laptop(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert (out / "checks.yaml").read_text() == "checks: []\n"
+    assert (out / "scenarios" / "s.yaml").read_text() == "scenario: s\n"
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["laptop"]
+
+
+def _laptop(out: Path) -> list[str]:
+    return [
+        "import-genius",
+        str(GENIUS / "laptop_domain.xml"),
+        str(GENIUS / "laptop_buyer_utility.xml"),
+        str(GENIUS / "laptop_seller_utility.xml"),
+        "--out",
+        str(out),
+    ]
+
+
+# --- scenario files that would be silently ignored ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("baseline.yaml", "'baseline' is the case as written, not a scenario; rename the file"),
+        ("seller-flexible.yml", "scenario 'seller-flexible' is also seller-flexible.yaml"),
+    ],
+)
+def test_shadowed_scenario_files_are_errors(mini: Path, name: str, message: str) -> None:
+    """A scenario file that another name would hide is an error, from validate and from analyze."""
+    shutil.copy(mini / "scenarios" / "seller-flexible.yaml", mini / "scenarios" / name)
+    result = run("validate", positions=mini.parent)
+    assert result.exit_code == 2
+    assert message in result.output
+    result = run("analyze", "--scenario", "seller-flexible", positions=mini.parent)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+# --- arguments ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["../mini", "..", "mini/../mini", ""])
+def test_case_outside_the_positions_folder_is_refused(case: str) -> None:
+    """`--case` names a folder inside the positions folder, never a path out of it."""
+    result = run("analyze", case=case)
+    assert result.exit_code == 2
+    assert "give the name of a case folder inside" in result.stderr
+
+
+def test_empty_case_id_is_refused(tmp_path: Path) -> None:
+    """`import-genius --id ''` is an error, not a silent fall-back to the folder name."""
+    result = runner.invoke(app, [*_laptop(tmp_path / "x"), "--id", ""])
+    assert result.exit_code == 2
+    assert "the case id must not be empty" in result.stderr
+
+
+def test_sensitivity_runs_are_capped() -> None:
+    """`--sensitivity 1000000000` is refused at once instead of running for days."""
+    result = run("analyze", "--sensitivity", "1000000000")
+    assert result.exit_code == 2
+    assert "0<=x<=100000" in result.output
+
+
+def test_global_options_after_the_command() -> None:
+    """`nposition analyze --case mini --positions DIR` works as if the options came first."""
+    argv = ["analyze", "--format", "json", "--case", "mini", f"--positions={CASES}", "--debug"]
+    assert global_options_first(argv) == [
+        "--case",
+        "mini",
+        f"--positions={CASES}",
+        "--debug",
+        "analyze",
+        "--format",
+        "json",
+    ]
+    assert global_options_first(["--case", "analyze", "analyze"]) == [
+        "--case",
+        "analyze",
+        "analyze",
+    ]
+    done = cli("analyze", "--format", "json", "--positions", str(CASES), "--case", "mini")
+    assert done.returncode == 0, done.stderr
+    assert '"case": "mini"' in done.stdout
