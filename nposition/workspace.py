@@ -291,15 +291,15 @@ class Workspace:
         from nposition.engine.lint import lint
         from nposition.formats.checks_file import read_checks
 
-        problems = lint(case, self.space)
-        files, listing = self._scenario_listing
-        problems += listing
+        files, problems = self._scenario_listing
+        problems = list(problems)
         cases: dict[str, Case] = {}
         for name in files:
             _, changed, trouble = self._scenario(name)
             problems += trouble
             if changed is not None:
                 cases[name] = changed
+        problems += lint(case, self.space)
         checks = self.folder / layout.CHECKS_FILE
         if checks.is_file():
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -18,19 +19,22 @@ from nposition.model.case import Case
 
 from .strategies import all_packages, random_cases, rule_holds
 
-Vector = tuple[float, ...]
+Vector = tuple[Fraction, ...]
 
 
 def brute_utilities(case: Case) -> list[Vector]:
-    """Each package's utility per party, straight from the definition."""
+    """Each package's utility per party, straight from the definition, in exact fractions."""
     packages = all_packages(case.issues)
     raw = [
-        [sum(r.weight for r in party.preferences if rule_holds(r, pkg)) for pkg in packages]
+        [
+            sum((Fraction(r.weight) for r in party.preferences if rule_holds(r, pkg)), Fraction(0))
+            for pkg in packages
+        ]
         for party in case.parties
     ]
     best = [max(values) for values in raw]
     return [
-        tuple(raw[k][i] / best[k] if best[k] else 1.0 for k in range(len(case.parties)))
+        tuple(raw[k][i] / best[k] if best[k] else Fraction(1) for k in range(len(case.parties)))
         for i in range(len(packages))
     ]
 
@@ -54,7 +58,8 @@ def brute_solution(name: str, frontier: Sequence[int], u: dict[int, Vector], d: 
     criterion = {
         "nash": lambda i: math.prod(gains(i)),
         "kalai_smorodinsky": lambda i: min(
-            g / (m - b) if m > b else 1.0 for g, m, b in zip(gains(i), ideal, d, strict=True)
+            g / (m - b) if m > b else Fraction(1)
+            for g, m, b in zip(gains(i), ideal, d, strict=True)
         ),
         "egalitarian": lambda i: sorted(gains(i)),
         "utilitarian": lambda i: sum(u[i]),
@@ -87,24 +92,27 @@ def test_bargaining_matches_brute_force(numpy_from: int, case: Case) -> None:
         found = bargain(valuation, zone, d)
 
     utilities = brute_utilities(case)
+    exact_d = tuple(
+        Fraction(x) for x in d
+    )  # reservations of these cases are exact binary fractions
     zone_indices = [i for i in range(space.size) if zone >> i & 1]
     rational = {
         i: utilities[i]
         for i in zone_indices
-        if all(x >= y for x, y in zip(utilities[i], d, strict=True))
+        if all(x >= y for x, y in zip(utilities[i], exact_d, strict=True))
     }
     assert found.candidates == len(rational)
     frontier = brute_frontier(rational)
     assert [p.index for p in found.frontier] == frontier
     for p in found.frontier:
-        assert p.utilities == pytest.approx(utilities[p.index], abs=1e-12)
+        assert p.utilities == pytest.approx([float(u) for u in utilities[p.index]], abs=1e-12)
     for name in SOLUTIONS:
         point = found.solutions[name]
         if not frontier:
             assert point is None
             continue
         assert point is not None
-        expected = brute_solution(name, frontier, rational, d)
+        expected = brute_solution(name, frontier, rational, exact_d)
         assert point.index == expected, name
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from nposition.engine.space import Space
-from nposition.engine.utility import NUMPY_FROM, Valuation
+from nposition.engine.utility import GRAIN, NUMPY_FROM, Valuation
 from nposition.model.case import Case, number
 
 SOLUTIONS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
@@ -76,27 +76,95 @@ def solve(frontier: Sequence[Point], point: Sequence[float]) -> dict[str, Point 
         if p.utilities not in first or p.index < first[p.utilities].index:
             first[p.utilities] = p
     frontier = list(first.values())
-    ideal = [max(p.utilities[k] for p in frontier) for k in range(len(point))]
+    exact = {p.index: tuple(_Q.of(u) for u in p.utilities) for p in frontier}
+    base = tuple(_Q.of(d) for d in point)
+    ideal = [max(exact[p.index][k] for p in frontier) for k in range(len(point))]
 
-    def gains(p: Point) -> list[float]:
-        return [u - d for u, d in zip(p.utilities, point, strict=True)]
+    def gains(p: Point) -> list[_Q]:
+        return [u - d for u, d in zip(exact[p.index], base, strict=True)]
 
-    def ks(p: Point) -> float:
-        shares = [
-            g / (i - d) if i > d else 1.0 for g, i, d in zip(gains(p), ideal, point, strict=True)
-        ]
-        return min(shares)
+    def ks(p: Point) -> _Q:
+        return min(
+            g / (i - d) if i > d else _Q(1, 1)
+            for g, i, d in zip(gains(p), ideal, base, strict=True)
+        )
+
+    def total(p: Point) -> _Q:
+        return sum(exact[p.index], _Q(0, 1))
 
     criteria: dict[str, Callable[[Point], Any]] = {
-        "nash": lambda p: math.prod(gains(p)),
+        "nash": lambda p: _Q.product(gains(p)),
         "kalai_smorodinsky": ks,
         "egalitarian": lambda p: sorted(gains(p)),
-        "utilitarian": lambda p: sum(p.utilities),
+        "utilitarian": total,
     }
     return {
-        name: max(frontier, key=lambda p, f=f: (f(p), sum(p.utilities), -p.index))  # type: ignore[misc]
+        name: max(frontier, key=lambda p, f=f: (f(p), total(p), -p.index))  # type: ignore[misc]
         for name, f in criteria.items()
     }
+
+
+class _Q:
+    """An exact rational for judging solutions, so that ties on paper are ties.
+
+    Utilities are ratios of weight sums, kept on a 1e-12 grid; a utility is read back as the
+    simplest fraction within half a grid step (denominator at most a million), which recovers
+    the value on paper for hand-written weights (5/6, 7/9) and is the grid value otherwise.
+    (`fractions` is not used: it imports `decimal`, 40 ms of start-up.)
+    """
+
+    __slots__ = ("den", "num")
+
+    def __init__(self, num: int, den: int) -> None:
+        self.num, self.den = (num, den) if den > 0 else (-num, -den)
+
+    @classmethod
+    def of(cls, value: float) -> _Q:
+        k = round(value * GRAIN)
+        p0, q0, p1, q1 = 0, 1, 1, 0
+        n, d = k, int(GRAIN)
+        while d:
+            a = n // d
+            if q0 + a * q1 > _MAX_DENOMINATOR:
+                break
+            p0, q0, p1, q1 = p1, q1, p0 + a * p1, q0 + a * q1
+            n, d = d, n - a * d
+        if q1 and 2 * abs(p1 * int(GRAIN) - k * q1) <= q1:
+            return cls(p1, q1)
+        return cls(k, int(GRAIN))
+
+    @classmethod
+    def product(cls, values: Sequence[_Q]) -> _Q:
+        return cls(math.prod(v.num for v in values), math.prod(v.den for v in values))
+
+    def __add__(self, other: _Q) -> _Q:
+        return _Q(self.num * other.den + other.num * self.den, self.den * other.den)
+
+    def __sub__(self, other: _Q) -> _Q:
+        return _Q(self.num * other.den - other.num * self.den, self.den * other.den)
+
+    def __truediv__(self, other: _Q) -> _Q:
+        return _Q(self.num * other.den, self.den * other.num)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Q) and self.num * other.den == other.num * self.den
+
+    def __lt__(self, other: _Q) -> bool:
+        return self.num * other.den < other.num * self.den
+
+    def __gt__(self, other: _Q) -> bool:
+        return self.num * other.den > other.num * self.den
+
+    def __le__(self, other: _Q) -> bool:
+        return not self > other
+
+    def __ge__(self, other: _Q) -> bool:
+        return not self < other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_MAX_DENOMINATOR = 10**6
 
 
 def _frontier_python(

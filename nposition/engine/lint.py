@@ -2,51 +2,60 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from nposition.engine.conflicts import members, shrink
 from nposition.engine.space import Space
-from nposition.errors import Problem, Severity
-from nposition.model.case import Case, Party, RuleKind
+from nposition.errors import Location, Problem, Severity
+from nposition.model.case import Case, Party, Rule, RuleKind
 
 MAX_QUOTE_WORDS = 40
+# A quote that announces itself as someone's summary rather than their words.
+_PARAPHRASE = re.compile(r"^\\s*[\\[(]?(paraphras|summar|in substance|in effect)", re.IGNORECASE)
 
 
 def lint(case: Case, space: Space) -> list[Problem]:
-    """Every semantic problem of a case: errors for contradictions, warnings for dead rules."""
+    """Every semantic problem of a case: errors for contradictions, warnings for dead rules and
+    doubtful sources."""
     problems = contradictions(case, space)
     for rule in case.rules:
-        what = f"rule '{rule.id}' of {rule.party}"
-        if rule.when is not None and not space.applies_bits(rule):
-            problems.append(
-                Problem(
-                    rule.when.location,
-                    Severity.WARNING,
-                    f"{what} never applies: no package satisfies its 'when'",
-                )
-            )
-        elif space.rule_bits(rule) == space.full:
-            problems.append(
-                Problem(
-                    rule.location,
-                    Severity.WARNING,
-                    f"{what} always holds: every package satisfies it",
-                )
-            )
-        elif rule.kind is RuleKind.PREFERENCE and not space.rule_bits(rule):
-            problems.append(
-                Problem(
-                    rule.location, Severity.WARNING, f"{what} can never be satisfied by any package"
-                )
-            )
-        if len(rule.source.quote.split()) > MAX_QUOTE_WORDS and not rule.source.paraphrase:
-            problems.append(
-                Problem(
-                    rule.location,
-                    Severity.WARNING,
-                    f"{what}: the quote has {len(rule.source.quote.split())} words; "
-                    f"quote briefly (at most {MAX_QUOTE_WORDS}) or paraphrase",
-                )
-            )
+        problems += _dead(rule, space) + _source(rule, case.party(rule.party).as_of)
     return problems
+
+
+def _dead(rule: Rule, space: Space) -> list[Problem]:
+    """A rule that never applies, always holds, or (a preference) can never be met."""
+    what = f"rule '{rule.id}' of {rule.party}"
+    if rule.when is not None and not space.applies_bits(rule):
+        return [_warn(rule.when.location, f"{what} never applies: no package satisfies its 'when'")]
+    if space.rule_bits(rule) == space.full:
+        return [_warn(rule.location, f"{what} always holds: every package satisfies it")]
+    if rule.kind is RuleKind.PREFERENCE and not space.rule_bits(rule):
+        return [_warn(rule.location, f"{what} can never be satisfied by any package")]
+    return []
+
+
+def _source(rule: Rule, as_of: str) -> list[Problem]:
+    """A quote too long to be brief, a paraphrase filed as a quote, a date out of place."""
+    what = f"rule '{rule.id}' of {rule.party}"
+    source, out = rule.source, []
+    words = len(source.quote.split())
+    if words > MAX_QUOTE_WORDS and not source.paraphrase:
+        out.append(
+            f"{what}: the quote has {words} words; quote briefly (at most {MAX_QUOTE_WORDS}) or paraphrase"
+        )
+    if not source.paraphrase and _PARAPHRASE.search(source.quote):
+        out.append(f"{what}: the quote reads as a paraphrase; mark it with `paraphrase: true`")
+    if as_of and source.date[: len(as_of)] > as_of:
+        out.append(f"{what}: the source is dated {source.date}, after the party's as_of {as_of}")
+    if source.date > date.today().isoformat()[: len(source.date)]:
+        out.append(f"{what}: the source is dated {source.date}, in the future")
+    return [_warn(rule.location, message) for message in out]
+
+
+def _warn(location: Location, message: str) -> Problem:
+    return Problem(location, Severity.WARNING, message)
 
 
 def contradictions(case: Case, space: Space) -> list[Problem]:
