@@ -280,3 +280,35 @@ def test_global_options_after_the_command() -> None:
     done = cli("analyze", "--format", "json", "--positions", str(CASES), "--case", "mini")
     assert done.returncode == 0, done.stderr
     assert '"case": "mini"' in done.stdout
+
+
+# --- lints a modeller wants --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "date: 2024-01-01, where: Memo",
+            "date: 2024-02-01, where: Memo",
+            "the source is dated 2024-02-01, after the party's as_of 2024-01-03",
+        ),
+        (
+            "date: 2024-01-01, where: Memo",
+            "date: 2999-01-01, where: Memo",
+            "the source is dated 2999-01-01, in the future",
+        ),
+        (
+            'quote: "Never at the high price."',
+            'quote: "Paraphrase: never at the high price."',
+            "the quote reads as a paraphrase; mark it with `paraphrase: true`",
+        ),
+    ],
+)
+def test_doubtful_sources_are_warned(mini: Path, old: str, new: str, message: str) -> None:
+    """A source dated after the party's as_of or in the future, or a paraphrase filed as a quote."""
+    buyer = mini / "buyer.yaml"
+    buyer.write_text(buyer.read_text().replace(old, new))
+    result = run("validate", positions=mini.parent)
+    assert f"buyer.yaml:5:5: warning: rule 'not-high' of buyer: {message}" in result.output
+    assert run("validate", "--strict", positions=mini.parent).exit_code == 2
