@@ -12,7 +12,7 @@ from nposition.model.case import Case, Party, Rule, RuleKind
 
 MAX_QUOTE_WORDS = 40
 # A quote that announces itself as someone's summary rather than their words.
-_PARAPHRASE = re.compile(r"^\s*[[(]?(paraphras|summar|in substance|in effect)", re.IGNORECASE)
+_PARAPHRASE = re.compile(r"^\s*[\[(]?(paraphras|summar|in substance|in effect)", re.IGNORECASE)
 
 
 def lint(case: Case, space: Space) -> list[Problem]:
