@@ -94,3 +94,54 @@ def test_png(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _with_parties(tmp_path: Path, names: list[str]) -> Path:
+    """The mini case with extra parties copied from the seller, under the given names."""
+    import shutil
+
+    folder = Path(shutil.copytree(CASES / "mini", tmp_path / "mini"))
+    seller = (folder / "seller.yaml").read_text()
+    for k, name in enumerate(names):
+        body = seller.replace("party: seller", f"party: extra{k}")
+        (folder / f"extra{k}.yaml").write_text(body.replace("name: Seller", f"name: {name}"))
+    return folder
+
+
+def test_four_parties_lay_panels_in_a_grid(tmp_path: Path) -> None:
+    """Four parties give six panels in two rows of three, not one row 5,000 px wide."""
+    folder = _with_parties(tmp_path, ["Broker", "Regulator"])
+    root = ET.fromstring(svg(Workspace.at(folder).plot()))
+    panels = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == "#fafafa"]
+    assert len(panels) == 6
+    assert len({r.get("y") for r in panels}) == 2
+    assert len({r.get("x") for r in panels}) == 3
+    assert int(root.get("width", "0")) < 2000
+
+
+def test_long_names_wrap_and_control_characters_leave_valid_xml(tmp_path: Path) -> None:
+    """A long party name wraps within its panel; a control character never reaches the XML."""
+    long = "The Union of Very Long Named Associated Public and Private Sector Employers"
+    folder = _with_parties(tmp_path, [long, '"Bad\\x01Name"'])
+    document = svg(Workspace.at(folder).plot())
+    root = ET.fromstring(document)  # parses: no raw control character
+    labels = [
+        t.text or "" for t in root.iter(f"{SVG}text") if (t.text or "").startswith("utility of")
+    ]
+    assert labels and all(len(label) <= PANEL_CHARS for label in labels)
+    assert "\x01" not in document
+
+
+def test_no_solution_is_said_on_the_picture(tmp_path: Path) -> None:
+    """When no package is individually rational, the picture says why no solution is marked."""
+    import shutil
+
+    folder = Path(shutil.copytree(CASES / "mini", tmp_path / "mini"))
+    for name in ("buyer.yaml", "seller.yaml"):
+        path = folder / name
+        path.write_text(path.read_text().replace("rules:", "reservation: 1\nrules:", 1))
+    document = svg(Workspace.at(folder).plot())
+    assert "no package gives every party at least its reservation" in document
+
+
+PANEL_CHARS = 460 // 7

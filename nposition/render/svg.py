@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 PANEL = 460  # pixels per panel side, plot area (GRID cells of 4 px)
 MARGIN = 60
 LEGEND = 300  # pixels for the legend column
+COLUMNS = 3  # panels per row
+NOTHING_TO_MARK = "no package gives every party at least its reservation"
 MARKER_RADII = (10, 7.5, 5, 2.5)  # concentric, so coinciding solutions all show
 MARKERS = {
     "nash": ("Nash", "#d62728"),
@@ -37,28 +39,45 @@ class _Frame:
 
 
 def svg(pic: Picture) -> str:
-    """The picture as a standalone SVG document."""
+    """The picture as a standalone SVG document: panels in rows of at most three, a legend."""
     panels = pairs(len(pic.parties))
-    width = MARGIN + len(panels) * (PANEL + MARGIN) + LEGEND
-    height = PANEL + 2 * MARGIN + 40
+    columns = min(len(panels), COLUMNS)
+    rows = -(-len(panels) // columns)
+    cell_w, cell_h = PANEL + MARGIN, PANEL + MARGIN + 40  # room for two lines of axis label
+    width = MARGIN + columns * cell_w + LEGEND
+    height = MARGIN + 20 + rows * cell_h
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
         *(
             f'<text x="{MARGIN}" y="{22 + 18 * k}" font-size="15" font-weight="bold">{escape(line)}</text>'
-            for k, line in enumerate(textwrap.wrap(pic.title, (width - MARGIN) // 9)[:2])
+            for k, line in enumerate(textwrap.wrap(plain(pic.title), (width - MARGIN) // 9)[:2])
         ),
     ]
     for k, (a, b) in enumerate(panels):
-        frame = _Frame(MARGIN + k * (PANEL + MARGIN), MARGIN + 20)
+        row, column = divmod(k, columns)
+        frame = _Frame(MARGIN + column * cell_w, MARGIN + 20 + row * cell_h)
         parts += _axes(pic, a, b, frame)
         parts += _cells(pic, a, b, frame)
         parts += _frontier(pic, a, b, frame)
         parts += _markers(pic, a, b, frame)
-    parts.extend(_legend(pic, MARGIN + len(panels) * (PANEL + MARGIN), MARGIN + 20))
+    parts.extend(_legend(pic, MARGIN + columns * cell_w, MARGIN + 20))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def plain(value: str) -> str:
+    """Text for the picture: control characters (which XML 1.0 cannot hold) as spaces."""
+    return "".join(" " if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in value)
+
+
+def _label(value: str, width: int = PANEL) -> list[str]:
+    """An axis label wrapped to the panel's width (about 7 px a character), two lines at most."""
+    lines = textwrap.wrap(plain(value), max(10, width // 7)) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][: max(1, width // 7 - 1)] + "…"]
+    return lines
 
 
 def _axes(pic: Picture, a: int, b: int, f: _Frame) -> list[str]:
@@ -75,14 +94,21 @@ def _axes(pic: Picture, a: int, b: int, f: _Frame) -> list[str]:
         )
         out.append(f'<text x="{f.x(t)}" y="{top + PANEL + 16}" text-anchor="middle">{t:g}</text>')
         out.append(f'<text x="{left - 6}" y="{f.y(t) + 4}" text-anchor="end">{t:g}</text>')
-    out.append(
-        f'<text x="{left + PANEL / 2}" y="{top + PANEL + 36}" text-anchor="middle">'
-        f"utility of {escape(pic.parties[a])}</text>"
-    )
-    out.append(
-        f'<text transform="translate({left - 40},{top + PANEL / 2}) rotate(-90)" text-anchor="middle">'
-        f"utility of {escape(pic.parties[b])}</text>"
-    )
+    for k, line in enumerate(_label(f"utility of {pic.parties[a]}")):
+        out.append(
+            f'<text x="{left + PANEL / 2}" y="{top + PANEL + 34 + 14 * k}" text-anchor="middle">'
+            f"{escape(line)}</text>"
+        )
+    for k, line in enumerate(_label(f"utility of {pic.parties[b]}")):
+        out.append(
+            f'<text transform="translate({left - 44 + 13 * k},{top + PANEL / 2}) rotate(-90)" '
+            f'text-anchor="middle">{escape(line)}</text>'
+        )
+    if all(p is None for p in pic.result.solutions.values()):
+        out.append(
+            f'<text x="{left + PANEL / 2}" y="{top + 24}" text-anchor="middle" fill="#444">'
+            f"{escape(NOTHING_TO_MARK)}</text>"
+        )
     return out
 
 
@@ -158,7 +184,7 @@ def _legend(pic: Picture, left: int, top: int) -> list[str]:
         ),
         (
             '<rect width="10" height="10" fill="#1f77b4"/>',
-            f"{pic.zone_label} ({pic.zone.size:,})",
+            f"{plain(pic.zone_label)} ({pic.zone.size:,})",
         ),
         (
             '<circle cx="5" cy="5" r="4" fill="none" stroke="#d62728" stroke-width="1.5"/>',
@@ -170,8 +196,11 @@ def _legend(pic: Picture, left: int, top: int) -> list[str]:
         ),
     ]
     rows += [
-        (f'<circle cx="5" cy="5" r="5" fill="{colour}"/>', label)
-        for label, colour in MARKERS.values()
+        (
+            f'<circle cx="5" cy="5" r="5" fill="{colour}"/>',
+            label if pic.result.solutions.get(key) else f"{label}: none ({NOTHING_TO_MARK})",
+        )
+        for key, (label, colour) in MARKERS.items()
     ]
     out = []
     yy = top
