@@ -128,7 +128,8 @@ def test_long_names_wrap_and_control_characters_leave_valid_xml(tmp_path: Path) 
     labels = [
         t.text or "" for t in root.iter(f"{SVG}text") if (t.text or "").startswith("utility of")
     ]
-    assert labels and all(len(label) <= PANEL_CHARS for label in labels)
+    assert labels
+    assert all(len(label) <= PANEL_CHARS for label in labels)
     assert "\x01" not in document
 
 
