@@ -2,7 +2,8 @@
 
 Each folder under `tests/data/invalid/` is a small case with one mistake (or, for
 `multiple-errors`, three) and an `expected.txt` holding the problems exactly as `str(problem)`
-prints them, with paths relative to `tests/data/invalid/`.
+prints them, with paths relative to `tests/data/invalid/`. The mistake may be in a scenario or in
+the checks file, which `validate` reads too.
 """
 
 from __future__ import annotations
@@ -66,6 +67,17 @@ def is_warning(text: str) -> bool:
     return re.match(r"\S+:\d+:\d+: warning: ", text) is not None
 
 
+def _in_overlay(name: str) -> bool:
+    """The folder's mistakes are all in its scenarios or its checks file, not in the case."""
+    return all(
+        re.match(r"[^:]*/(scenarios/[^/:]+|checks\.yaml):", p) for p in expected_problems(name)
+    )
+
+
+# Cases that load; the mistake is in a scenario or a checks file.
+OVERLAY_MISTAKES = {n for n in FOLDERS if _in_overlay(n)}
+
+
 @pytest.fixture
 def in_invalid(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run inside tests/data/invalid so that problems print as `<case>/<file>:line:col`."""
@@ -91,7 +103,8 @@ def test_bad_input_reports_exact_message(name: str) -> None:
 
 @pytest.mark.usefixtures("in_invalid")
 @pytest.mark.parametrize(
-    "name", _params([n for n in FOLDERS if n not in LINT_FINDINGS], KNOWN_BUGS)
+    "name",
+    _params([n for n in FOLDERS if n not in LINT_FINDINGS | OVERLAY_MISTAKES], KNOWN_BUGS),
 )
 def test_bad_input_fails_to_load(name: str) -> None:
     """`load_case` raises LoadError carrying the expected problems, and `read_case` gives no case."""
@@ -111,6 +124,14 @@ def test_one_mistake_gives_one_problem(name: str) -> None:
     assert len(validation.problems) == len(expected_problems(name)), "\n".join(
         str(p) for p in validation.problems
     )
+
+
+@pytest.mark.usefixtures("in_invalid")
+@pytest.mark.parametrize("name", sorted(OVERLAY_MISTAKES))
+def test_a_broken_scenario_or_check_leaves_the_case_loadable(name: str) -> None:
+    """A mistake in a scenario or the checks file fails `validate`, but the case itself loads."""
+    assert load_case(Path(name)).parties
+    assert Workspace.at(Path(name)).validate().errors == len(expected_problems(name))
 
 
 def _caret_cases() -> list[str]:

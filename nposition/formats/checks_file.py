@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nposition.errors import LoadError, Problem, Severity
+from nposition.formats import fields, spec
 from nposition.formats.layout import BASELINE
 from nposition.formats.yamlio import Reader
 from nposition.model import expr
@@ -42,7 +43,9 @@ def read_checks(
     root = reader.load()
     out: list[Expectation] = []
     if root is not None:
-        keys = reader.mapping(root, "checks file", ("checks",), ("description",))
+        keys = reader.record(root, spec.checks(), "checks file")
+        if keys is not None:
+            reader.scalars(keys, spec.checks())
         items = reader.sequence(keys["checks"], "checks") if keys and "checks" in keys else []
         if keys and "checks" in keys and not items:
             reader.error(keys["checks"], "the checks list is empty: nothing would be verified")
@@ -60,14 +63,15 @@ def read_checks(
 def _read_expectation(
     reader: Reader, node: yaml.Node, case_for: Callable[[str], Case], scenario_names: Sequence[str]
 ) -> Expectation | None:
-    keys = reader.mapping(node, "check", ("id",), ("scenario", "because", *CheckKind))
+    record = spec.check()
+    keys = reader.record(node, record, "check")
     if keys is None or "id" not in keys:
         return None
     check_id = reader.text(keys["id"], "check id") or "?"
     what = f"check '{check_id}'"
-    kinds = [k for k in CheckKind if k in keys]
+    kinds = [CheckKind(k) for k in record.exactly_one if k in keys]
     if len(kinds) != 1:
-        reader.error(node, f"{what}: give exactly one of {', '.join(CheckKind)}")
+        reader.error(node, f"{what}: give exactly one of {', '.join(record.exactly_one)}")
         return None
     kind = kinds[0]
     scenario = BASELINE
@@ -81,21 +85,16 @@ def _read_expectation(
             )
             return None
     because = reader.text(keys["because"], "because") if "because" in keys else ""
-    value = _read_value(reader, keys[kind], kind, what, case_for(scenario))
+    value = _read_value(reader, keys[kind], record.field(kind), what, case_for(scenario))
     if value is None:
         return None
     return Expectation(check_id, scenario, kind, because or "", value)
 
 
-def _read_value(reader: Reader, node: yaml.Node, kind: str, what: str, case: Case) -> Any:
-    if kind == "zone":
-        value = reader.text(node, "zone")
-        if value not in ("empty", "nonempty"):
-            reader.error(node, f"{what}: zone must be empty or nonempty, not '{value}'")
-            return None
-        return value
-    if kind in ("zone_size_at_least", "concession_cost_at_most"):
-        return reader.number(node, f"{what}: {kind}")
+def _read_value(reader: Reader, node: yaml.Node, field: fields.Field, what: str, case: Case) -> Any:
+    kind = field.name
+    if isinstance(field.type, fields.Choice | fields.Number):
+        return reader.scalar(node, field.type, f"{what}: {kind}")
     if kind in ("conflict", "no_conflict"):
         keys = [reader.text(n, "rule") or "" for n in reader.sequence(node, f"{what}: {kind}")]
         if not keys:

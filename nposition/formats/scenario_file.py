@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import yaml
 
 from nposition.errors import Location, Problem, Severity
-from nposition.formats.case_file import read_expression, read_rule
-from nposition.formats.yamlio import Reader, split_key
+from nposition.formats import spec
+from nposition.formats.party_file import check_kind_fields, read_expression, read_rule
+from nposition.formats.yamlio import Reader, text_of
 from nposition.model import expr
 from nposition.model.case import Case, Rule, RuleKind
 from nposition.model.changes import Action, Change, Scenario, apply_change
-
-if TYPE_CHECKING:
-    import yaml
-
-_SET_FIELDS = ("cost", "weight", "text", "require", "when", "kind")
 
 
 def read_scenario(path: Path, case: Case) -> tuple[Scenario | None, list[Problem]]:
@@ -25,19 +22,16 @@ def read_scenario(path: Path, case: Case) -> tuple[Scenario | None, list[Problem
     root = reader.load()
     if root is None:
         return None, problems
-    keys = reader.mapping(
-        root, "scenario", ("scenario", "title", "rationale", "changes"), ("as_of", "description")
-    )
+    keys = reader.record(root, spec.SCENARIO, "scenario")
     if keys is None:
         return None, problems
-    sid = reader.text(keys["scenario"], "scenario") if "scenario" in keys else None
+    values = reader.scalars(keys, spec.SCENARIO)
+    sid = text_of(values, "scenario") or None
     if sid is not None and sid != path.stem:
         reader.error(
             keys["scenario"], f"scenario id '{sid}' must match the file name '{path.stem}'"
         )
-    title = reader.text(keys["title"], "title") if "title" in keys else ""
-    rationale = reader.text(keys["rationale"], "rationale") if "rationale" in keys else ""
-    as_of = reader.text(keys["as_of"], "as_of") if "as_of" in keys else ""
+    title, rationale = text_of(values, "title"), text_of(values, "rationale")
     changes = []
     rules = {r.key: r for r in case.rules}
     for item in reader.sequence(keys["changes"], "changes") if "changes" in keys else []:
@@ -47,25 +41,27 @@ def read_scenario(path: Path, case: Case) -> tuple[Scenario | None, list[Problem
             apply_change(rules, change)
     if any(p.severity is Severity.ERROR for p in problems) or sid is None:
         return None, problems
-    return Scenario(
-        sid, title or sid, rationale or "", tuple(changes), as_of or "", str(path)
-    ), problems
+    as_of = text_of(values, "as_of")
+    return Scenario(sid, title or sid, rationale, tuple(changes), as_of, str(path)), problems
 
 
 def _read_change(
     reader: Reader, node: yaml.Node, case: Case, rules: dict[str, Rule]
 ) -> Change | None:
-    keys = reader.mapping(node, "change", (), ("drop", "soften", "weight", "add", "set"))
+    keys = reader.record(node, spec.CHANGE, "change")
     if keys is None:
         return None
-    actions = [k for k in ("drop", "soften", "add", "set") if k in keys]
+    actions = [k for k in spec.CHANGE.exactly_one if k in keys]
     if len(actions) != 1:
-        reader.error(node, "a change needs exactly one of drop, soften, add, set")
+        reader.error(node, f"a change needs exactly one of {', '.join(spec.CHANGE.exactly_one)}")
         return None
     action = actions[0]
-    if "weight" in keys and action != "soften":
-        reader.error(keys["weight"], f"'weight' goes with soften, not {action}")
-        return None
+    for field in spec.CHANGE.fields:
+        if field.goes_with and field.name in keys and field.goes_with != action:
+            reader.error(
+                keys[field.name], f"'{field.name}' goes with {field.goes_with}, not {action}"
+            )
+            return None
     loc = reader.loc(node)
     if action == "add":
         return _read_add(reader, keys["add"], case, rules, loc)
@@ -79,10 +75,10 @@ def _read_change(
     if rules[key].kind is not RuleKind.RED_LINE:
         reader.error(keys[action], f"cannot soften '{key}': it is already a preference")
         return None
-    weight = reader.number(keys["weight"], "weight") if "weight" in keys else 1.0
-    if weight is None or weight <= 0:
-        if weight is not None:
-            reader.error(keys["weight"], f"weight {weight:g} must be > 0")
+    weight: float | None = 1.0
+    if "weight" in keys:
+        weight = reader.number(keys["weight"], "weight", spec.CHANGE.field("weight").bounds)
+    if weight is None:
         return None
     return Change(Action.SOFTEN, key, loc, weight=weight)
 
@@ -134,35 +130,32 @@ def _read_add(
 def _read_set(
     reader: Reader, node: yaml.Node, case: Case, rules: dict[str, Rule], loc: Location
 ) -> Change | None:
-    keys = reader.mapping(node, "set", ("rule",), _SET_FIELDS)
+    keys = reader.record(node, spec.SET, "set")
     if keys is None or "rule" not in keys:
         return None
     key = _rule_ref(reader, keys["rule"], rules)
     if key is None:
         return None
-    rule = rules[key]
-    fields: list[tuple[str, object]] = []
     what = f"set '{key}'"
-    kind = rule.kind
+    if not any(name in keys for name in spec.SET.at_least_one):
+        reader.error(node, f"{what}: name at least one of {', '.join(spec.SET.at_least_one)}")
+        return None
+    fields: list[tuple[str, object]] = []
+    kind = rules[key].kind
     if "kind" in keys:
-        value = reader.text(keys["kind"], "kind")
-        if value not in ("red_line", "preference"):
-            reader.error(keys["kind"], f"{what}: kind must be red_line or preference")
+        value = reader.choice(keys["kind"], f"{what}: kind", spec.RULE_KIND)
+        if value is None:
             return None
         kind = RuleKind(value)
         fields.append(("kind", kind))
-    for name in ("cost", "weight"):
-        if name in keys:
-            number = reader.number(keys[name], f"{what}: {name}")
+    if not check_kind_fields(reader, keys, kind, what):
+        return None
+    for field in (spec.COST, spec.WEIGHT):
+        if field.name in keys:
+            number = reader.number(keys[field.name], f"{what}: {field.name}", field.bounds)
             if number is None:
                 return None
-            if (name == "cost") != (kind is RuleKind.RED_LINE):
-                reader.error(keys[name], f"{what}: '{name}' does not apply to a {kind.value}")
-                return None
-            if number < 0 or (name == "weight" and number == 0):
-                reader.error(keys[name], f"{what}: {name} {number:g} is out of range")
-                return None
-            fields.append((name, number))
+            fields.append((field.name, number))
     if "text" in keys:
         fields.append(("text", reader.text(keys["text"], "text") or ""))
     for name in ("require", "when"):
@@ -171,7 +164,15 @@ def _read_set(
             if parsed is None:
                 return None
             fields.append((name, parsed))
-    if len(fields) == 0:
-        reader.error(node, f"{what}: name at least one of {', '.join(_SET_FIELDS)}")
-        return None
     return Change(Action.SET, key, loc, fields=tuple(fields))
+
+
+def split_key(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """A mapping's value at `key`, and the mapping without it; None when either is missing."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    value = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+    if value is None:
+        return None
+    rest = [(k, v) for k, v in node.value if getattr(k, "value", None) != key]
+    return value, yaml.MappingNode(node.tag, rest, node.start_mark, node.end_mark)

@@ -1,8 +1,9 @@
 """Reading YAML safely, keeping node positions so every problem can be located.
 
-Only the loaders (`loader`, `scenario`, `checks`) use this module. Files are composed into nodes
-(no Python objects are constructed from tags), aliases are refused, and oversized files are
-refused before parsing.
+Only the loaders (`case_file`, `party_file`, `scenario_file`, `checks_file`) use this module.
+Files are composed into nodes (no Python objects are constructed from tags), aliases are refused,
+and oversized files are refused before parsing. Keys, ranges, patterns and vocabularies come
+from the declarations in `spec` (built of `fields`); this module reads the YAML types.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from nposition.errors import Location, Problem, Severity
+from nposition.formats import fields
 from nposition.limits import MAX_FILE_BYTES
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -44,6 +46,10 @@ class Reader:
 
     def warning(self, node: yaml.Node | None, message: str, detail: str = "") -> None:
         self.problems.append(Problem(self.loc(node), Severity.WARNING, message, detail))
+
+    def error_count(self) -> int:
+        """How many errors have been recorded so far (to tell whether a part read cleanly)."""
+        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
 
     # --- the file ---------------------------------------------------------------------------
     def load(self) -> yaml.Node | None:
@@ -107,10 +113,31 @@ class Reader:
         optional: tuple[str, ...] = (),
     ) -> dict[str, yaml.Node] | None:
         """The keys of a mapping node; unknown, duplicate and missing keys are problems."""
+        out = self._keys(node, what, tuple(dict.fromkeys(required + optional)))
+        if out is not None:
+            for key in required:
+                if key not in out:
+                    self.error(node, f"{what}: missing required key '{key}'")
+        return out
+
+    def record(
+        self, node: yaml.Node, record: fields.Record, what: str
+    ) -> dict[str, yaml.Node] | None:
+        """The keys of a mapping declared by `record`: unknown, duplicate and missing keys."""
+        out = self._keys(node, what, record.names)
+        if out is not None:
+            for field in record.fields:
+                if field.required and field.name not in out:
+                    missing = field.missing or f"missing required key '{field.name}'"
+                    self.error(node, f"{what}{' ' if field.missing else ': '}{missing}")
+        return out
+
+    def _keys(
+        self, node: yaml.Node, what: str, known: tuple[str, ...]
+    ) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"{what} must be a mapping, not {describe(node)}")
             return None
-        known = required + optional
         out: dict[str, yaml.Node] = {}
         for key_node, value in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
@@ -128,9 +155,6 @@ class Reader:
                 self.error(key_node, f"{what}: unknown key '{key}' ({tail})")
                 continue
             out[key] = value
-        for key in required:
-            if key not in out:
-                self.error(node, f"{what}: missing required key '{key}'")
         return out
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
@@ -146,11 +170,18 @@ class Reader:
             return None
         return str(node.value).strip()
 
-    def number(self, node: yaml.Node, what: str) -> float | None:
+    def number(
+        self, node: yaml.Node, what: str, bounds: fields.Range | None = None
+    ) -> float | None:
+        """A finite number, within `bounds` when given."""
         if isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT):
             value = _to_float(str(node.value))
             if value is not None and value == value and abs(value) != float("inf"):  # finite
-                return value
+                problem = bounds.problem(what, value) if bounds else None
+                if problem is None:
+                    return value
+                self.error(node, problem)
+                return None
         hint = ""
         if (
             isinstance(node, yaml.ScalarNode)
@@ -172,6 +203,71 @@ class Reader:
         self.error(node, f"{what} must be true or false, not {describe(node)}")
         return None
 
+    def date(
+        self, node: yaml.Node, what: str = "date", form: fields.Date | None = None
+    ) -> str | None:
+        """A date as written: YYYY-MM-DD, YYYY-MM or YYYY."""
+        return self._checked(node, what, (form or fields.Date()).problem)
+
+    def name(self, node: yaml.Node, what: str, pattern: fields.Pattern) -> str | None:
+        """An id matching its pattern."""
+        return self._checked(node, what, lambda value: pattern.problem(what, value))
+
+    def choice(self, node: yaml.Node, what: str, choice: fields.Choice) -> str | None:
+        """One word of a vocabulary."""
+        return self._checked(node, what, lambda value: choice.problem(what, value))
+
+    def _checked(
+        self, node: yaml.Node, what: str, problem: Callable[[str], str | None]
+    ) -> str | None:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        found = problem(value)
+        if found is not None:
+            self.error(node, found)
+            return None
+        return value
+
+    def scalars(
+        self, keys: dict[str, yaml.Node], record: fields.Record, what: str = ""
+    ) -> dict[str, str | float | bool | None]:
+        """Every scalar field of a record that is given, read as its declared type."""
+        out: dict[str, str | float | bool | None] = {}
+        for field in record.fields:
+            node = keys.get(field.name)
+            if node is None or not isinstance(field.type, fields.SIMPLE_SCALARS):
+                continue
+            label = f"{what}: {field.name}" if what else field.name
+            value = out[field.name] = self.scalar(node, field.type, label)
+            if value == "" and isinstance(field.type, fields.Text) and field.type.nonempty:
+                self.error(
+                    node, f"{what} {field.missing}" if field.missing else f"{label} is empty"
+                )
+        return out
+
+    def scalar(self, node: yaml.Node, kind: fields.Type, what: str) -> str | float | bool | None:
+        """One scalar value of a declared type (text, number, boolean, date, id or word)."""
+        if isinstance(kind, fields.Number):
+            return self.number(node, what, kind.range)
+        if isinstance(kind, fields.Boolean):
+            return self.boolean(node, what)
+        if isinstance(kind, fields.Date):
+            return self.date(node, what, kind)
+        if isinstance(kind, fields.Pattern):
+            return self.name(node, what, kind)
+        if isinstance(kind, fields.Choice):
+            return self.choice(node, what, kind)
+        if isinstance(kind, fields.Text):
+            return self.text(node, what)
+        raise TypeError(f"{what}: {type(kind).__name__} is not a scalar type")
+
+
+def text_of(values: dict[str, str | float | bool | None], key: str) -> str:
+    """A text value read by `Reader.scalars`, or "" when absent or unreadable."""
+    value = values.get(key)
+    return value if isinstance(value, str) else ""
+
 
 def _to_float(text: str) -> float | None:
     try:
@@ -181,51 +277,6 @@ def _to_float(text: str) -> float | None:
             return float(int(text.replace("_", ""), 0))
         except ValueError:
             return None
-
-
-def scalar_locator(reader: Reader, node: yaml.Node, value: str) -> Callable[[int], Location]:
-    """Map a character offset in a scalar's (folded, stripped) value to its place in the file.
-
-    YAML folds line breaks and indentation of multi-line scalars into single spaces, so offsets
-    are aligned with the raw text: each character of the value is matched to the next equal
-    character of the raw text, and each space to a run of whitespace.
-    """
-    start = reader.loc(node)
-    raw = reader.text_between(node)
-    if raw is None:
-        return start.shifted
-    if getattr(node, "style", None) == '"' and "\\" in raw:
-        return lambda offset: start  # escapes make offsets unreliable: point at the value
-    positions: list[int] = []
-    r = 0
-    for ch in value:
-        if ch.isspace():
-            positions.append(r)
-            while r < len(raw) and raw[r].isspace():
-                r += 1
-            continue
-        while r < len(raw) and raw[r] != ch:
-            r += 1
-        positions.append(min(r, len(raw)))
-        r += 1
-    base = node.start_mark.index
-
-    def locate(offset: int) -> Location:
-        index = base + (positions[offset] if offset < len(positions) else r)
-        return reader.location_of(index)
-
-    return locate
-
-
-def split_key(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
-    """A mapping's value at `key`, and the mapping without it; None when either is missing."""
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    value = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
-    if value is None:
-        return None
-    rest = [(k, v) for k, v in node.value if getattr(k, "value", None) != key]
-    return value, yaml.MappingNode(node.tag, rest, node.start_mark, node.end_mark)
 
 
 def describe(node: yaml.Node) -> str:

@@ -1,0 +1,267 @@
+"""The position file formats, declared once: every field of case, party, scenario and checks files.
+
+Each field has a name, a type (with its range, pattern or vocabulary), whether it is required,
+and a one-line doc. The loaders take their keys, ranges and messages from here and `nposition
+schema` is generated from here, so the two cannot drift. What no declaration can say stays in the
+loaders: references between files, expressions, duplicate ids, and the lints of `validate`.
+Text takes any scalar, as the loader reads it as written (YAML reads an unquoted 1956 as a
+number); ids must be strings in the schema.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from nposition.formats.fields import (
+    Boolean,
+    Choice,
+    Date,
+    Either,
+    Expression,
+    Field,
+    ListOf,
+    MapOf,
+    Number,
+    Pattern,
+    Range,
+    Record,
+    Text,
+    Type,
+)
+from nposition.model.case import RuleKind
+from nposition.model.expr import KEYWORDS, NAME_RE
+
+# --- the types of values ----------------------------------------------------------------------
+TEXT = Text()
+DATE = Date()
+BOOLEAN = Boolean()
+EXPRESSION = Expression()
+NAME = Pattern(  # issue and option ids appear inside expressions
+    NAME_RE.pattern.removesuffix(r"\Z"),
+    "letters, digits and '_'",
+    why="it is used inside rule expressions",
+    reserved=tuple(sorted(KEYWORDS)),
+    reserved_as="a keyword of rule expressions",
+)
+ID = Pattern("[a-z0-9][a-z0-9_-]*", "lowercase letters, digits, '-' and '_'")
+RULE_REF = Pattern(f"{ID.pattern}/{ID.pattern}", "party/rule-id")
+PACKAGE = MapOf(NAME, NAME)
+NON_NEGATIVE = Number(Range(low=0))
+POSITIVE = Number(Range(low=0, low_open=True))
+FRACTION = Number(Range(low=0, high=1))
+RULE_KIND = Choice(tuple(kind.value for kind in RuleKind))
+ZONE = Choice(("empty", "nonempty"))
+NO_AGREEMENT = Choice(("no_agreement",))
+
+
+def kind_mismatch(field: Field, kind: str) -> str | None:
+    """`'weight' is for preferences; a red line takes 'cost'`, or None when the kind takes it."""
+    if not field.kind or field.kind == kind:
+        return None
+    takes = next(f.name for f in RULE.fields if f.kind == kind)
+    return f"'{field.name}' is for {_words(field.kind)}s; a {_words(kind)} takes '{takes}'"
+
+
+def _words(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+# --- case.yaml --------------------------------------------------------------------------------
+OPTION = Record(
+    "One option of an issue.",
+    (
+        Field("id", NAME, "The option's id, used in rule expressions.", required=True),
+        Field("label", TEXT, "What the option means, in words (default: its id)."),
+    ),
+)
+ISSUE = Record(
+    "One dimension of a possible agreement.",
+    (
+        Field("id", NAME, "The issue's id, used in rule expressions.", required=True),
+        Field("title", TEXT, "What the issue decides, in one line.", required=True),
+        Field("description", TEXT, "A longer explanation."),
+        Field("ordered", BOOLEAN, "The options run from least to most (allows <, <=, >, >=)."),
+        Field("options", ListOf(OPTION, 1), "The possible outcomes, in order.", required=True),
+    ),
+)
+DOCUMENT = Record(
+    "An agreement or statement that rules cite.",
+    (
+        Field("id", TEXT, "The id a rule's source cites it by.", required=True),
+        Field("title", TEXT, "The document's title.", required=True),
+        Field("date", DATE, "When it was signed or issued."),
+        Field("note", TEXT, "Why it matters here."),
+        Field("url", TEXT, "Where to read it."),
+    ),
+)
+CASE_SOURCE = Record(
+    "Where the case's material comes from.",
+    (
+        Field("title", TEXT, "The source's title."),
+        Field("date", DATE, "When it was published."),
+        Field("url", TEXT, "Where to read it."),
+        Field("author", TEXT, "Who wrote it."),
+    ),
+)
+CASE = Record(
+    "An nposition case: issues, options, documents, status quo.",
+    (
+        Field("case", TEXT, "The case's id.", required=True),
+        Field("title", TEXT, "The negotiation, in one line.", required=True),
+        Field("description", TEXT, "A paragraph of context."),
+        Field("source", CASE_SOURCE, "Where the case's material comes from."),
+        Field("issues", ListOf(ISSUE, 1), "The issues of an agreement.", required=True),
+        Field(
+            "status_quo",
+            Either((NO_AGREEMENT, PACKAGE)),
+            "What the parties get if talks fail: no_agreement, or a package {issue: option}.",
+        ),
+        Field("documents", ListOf(DOCUMENT), "Agreements and statements that rules cite."),
+    ),
+)
+
+# --- party files ------------------------------------------------------------------------------
+SOURCE = Record(
+    "Who said it, when and where.",
+    (
+        Field("who", TEXT, "Who said it, with their office.", required=True),
+        Field("date", DATE, "When it was said.", required=True),
+        Field("where", TEXT, "The occasion or publication."),
+        Field(
+            "quote",
+            Text(nonempty=True),
+            "A short attributed quote, or a paraphrase.",
+            required=True,
+            missing="needs a short 'quote' (or a paraphrase with 'paraphrase: true')",
+        ),
+        Field("paraphrase", BOOLEAN, "The quote is a paraphrase, not the speaker's words."),
+        Field("document", TEXT, "The id of a document in case.yaml."),
+        Field("url", TEXT, "Where to read it."),
+    ),
+)
+COST = Field(
+    "cost",
+    NON_NEGATIVE,
+    "Red lines: how costly it is to give this up (default 1).",
+    kind="red_line",
+)
+WEIGHT = Field("weight", POSITIVE, "Preferences: salience (default 1).", kind="preference")
+KIND = Field("kind", RULE_KIND, "red_line (a hard rule) or preference (a soft rule with a weight).")
+TEXT_FIELD = Field("text", TEXT, "The position in words.")
+REQUIRE = Field("require", EXPRESSION, "What a package must satisfy, e.g. `issue in [a, b]`.")
+WHEN = Field("when", EXPRESSION, "The rule applies only where this holds.")
+RULE = Record(
+    "A red line or a preference of a party, with its source.",
+    (
+        Field("id", ID, "The rule's id; elsewhere it is named `party/rule-id`.", required=True),
+        KIND._replace(required=True),
+        TEXT_FIELD,
+        REQUIRE._replace(required=True),
+        WHEN,
+        COST,
+        WEIGHT,
+        Field("source", SOURCE, "Who said it, when and where.", required=True),
+    ),
+)
+PARTY = Record(
+    "An nposition party file: its red lines and preferences, each with a source.",
+    (
+        Field("party", ID, "The party's id, the first half of its rules' names.", required=True),
+        Field("name", TEXT, "The party's full name.", required=True),
+        Field("as_of", DATE, "The date the positions are taken at."),
+        Field(
+            "reservation",
+            FRACTION,
+            "Utility of no agreement (default: of the status quo, or 0).",
+        ),
+        Field("rules", ListOf(RULE), "Red lines and preferences.", required=True),
+    ),
+)
+
+# --- scenario files ---------------------------------------------------------------------------
+ADD = RULE._replace(
+    doc="A new rule of a party.",
+    fields=(Field("party", ID, "The party the rule is added to.", required=True), *RULE.fields),
+)
+_SETTABLE = (KIND, COST, WEIGHT, TEXT_FIELD, REQUIRE, WHEN)
+SET = Record(
+    "New values for fields of an existing rule.",
+    (Field("rule", RULE_REF, "The rule changed, as party/rule-id.", required=True), *_SETTABLE),
+    at_least_one=tuple(f.name for f in _SETTABLE),
+)
+CHANGE = Record(
+    "One change: drop, soften, add or set.",
+    (
+        Field("drop", RULE_REF, "Remove a rule (party/rule-id)."),
+        Field("soften", RULE_REF, "Turn a red line into a preference (party/rule-id)."),
+        WEIGHT._replace(doc="The softened rule's weight (default 1).", goes_with="soften", kind=""),
+        Field("add", ADD, "Add a rule to a party."),
+        Field("set", SET, "Change fields of a rule."),
+    ),
+    exactly_one=("drop", "soften", "add", "set"),
+)
+SCENARIO = Record(
+    "An nposition scenario: a named change to the positions.",
+    (
+        Field("scenario", ID, "The scenario's id: its file name without .yaml.", required=True),
+        Field("title", TEXT, "The scenario, in one line.", required=True),
+        Field("rationale", TEXT, "Why the change is plausible.", required=True),
+        Field("description", TEXT, "Longer notes."),
+        Field("as_of", DATE, "The date the scenario describes."),
+        Field("changes", ListOf(CHANGE), "The changes, applied in order.", required=True),
+    ),
+)
+
+
+# --- checks files (declared on first use: only `check` and `validate` read one) ------------------
+@cache
+def check() -> Record:
+    """One expectation of a checks file."""
+    from nposition.model.expectations import CheckKind
+
+    package = Record(
+        "A package, and whose red lines it is checked against.",
+        (
+            Field("party", ID, "The party whose red lines count (default: every party)."),
+            Field("package", PACKAGE, "Options of some issues: {issue: option}.", required=True),
+        ),
+    )
+    rules = ListOf(RULE_REF, 1)
+    assertions: dict[CheckKind, tuple[Type, str]] = {
+        CheckKind.ZONE: (ZONE, "Whether the zone of agreement is empty or not."),
+        CheckKind.ZONE_SIZE_AT_LEAST: (NON_NEGATIVE, "The zone has at least this many packages."),
+        CheckKind.ACCEPTABLE: (package, "Some package with these options is acceptable."),
+        CheckKind.UNACCEPTABLE: (package, "No package with these options is acceptable."),
+        CheckKind.CONFLICT: (rules, "Exactly this minimal conflict is reported."),
+        CheckKind.NO_CONFLICT: (rules, "This minimal conflict is not reported."),
+        CheckKind.CONCESSION_COST_AT_MOST: (NON_NEGATIVE, "The cheapest concession costs no more."),
+    }
+    return Record(
+        "One expectation: an id, an optional scenario, and exactly one assertion.",
+        (
+            Field("id", TEXT, "The check's id, in reports.", required=True),
+            Field("scenario", TEXT, "The scenario it is about (default: the baseline)."),
+            Field("because", TEXT, "Why it should hold."),
+            *(Field(kind.value, *assertions[kind]) for kind in CheckKind),
+        ),
+        exactly_one=tuple(kind.value for kind in CheckKind),
+    )
+
+
+@cache
+def checks() -> Record:
+    """A checks file."""
+    return Record(
+        "Expectations that `nposition check` verifies.",
+        (
+            Field("description", TEXT, "What the checks are for."),
+            Field("checks", ListOf(check(), 1), "The expectations.", required=True),
+        ),
+    )
+
+
+def file_spec(kind: str) -> Record:
+    """The declaration of one kind of file: case, party, scenario or checks."""
+    if kind == "checks":
+        return checks()
+    return {"case": CASE, "party": PARTY, "scenario": SCENARIO}[kind]
