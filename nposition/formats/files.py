@@ -19,10 +19,12 @@ def read_bytes(path: Path, limit: int) -> bytes:
     A FIFO, a device (a symlink to /dev/zero), a socket or a folder is refused before it is
     opened, so nothing blocks or reads without end; the read itself is bounded too.
     """
-    mode = os.stat(path).st_mode  # follows symlinks: the target is what would be read
-    if not stat.S_ISREG(mode):
-        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe, device or socket)"
-        raise Unreadable(what)
+    status = os.stat(path)  # follows symlinks: the target is what would be read
+    if not stat.S_ISREG(status.st_mode):
+        folder = stat.S_ISDIR(status.st_mode)
+        raise Unreadable("a folder" if folder else "not a regular file (a pipe, device or socket)")
+    if status.st_size > limit:
+        raise Unreadable(f"file is {status.st_size:,} bytes; the limit is {limit:,}")
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:

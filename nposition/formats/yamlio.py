@@ -15,6 +15,7 @@ import yaml
 
 from nposition.errors import Location, Problem, Severity
 from nposition.formats import fields
+from nposition.formats.files import Unreadable, read_bytes
 from nposition.limits import MAX_FILE_BYTES
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -55,11 +56,10 @@ class Reader:
     def load(self) -> yaml.Node | None:
         """The file's root node, or None (with a problem recorded) when it cannot be read."""
         try:
-            size = self.path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.error(None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-                return None
-            text = self.source = self.path.read_text(encoding="utf-8")
+            text = self.source = read_bytes(self.path, MAX_FILE_BYTES).decode("utf-8")
+        except Unreadable as e:
+            self.error(None, str(e))
+            return None
         except UnicodeDecodeError as e:
             self.error(None, f"not UTF-8 text ({e.reason} at byte {e.start})")
             return None
