@@ -3,7 +3,30 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from nposition.formats.genius_import import ImportSummary
+    from nposition.reports.checks import CheckReport
+    from nposition.reports.compare import Comparison, Diff
+    from nposition.reports.explain import Explanation
+    from nposition.reports.results import Analysis
+    from nposition.reports.show import IssuesView, PartyView
+    from nposition.reports.validation import Validation
+
+    Report: TypeAlias = (
+        Analysis
+        | Comparison
+        | Diff
+        | Explanation
+        | IssuesView
+        | PartyView
+        | CheckReport
+        | Validation
+        | ImportSummary
+    )
 
 
 class Format(StrEnum):
@@ -12,12 +35,8 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
 
 
-class Report(Protocol):
-    def to_dict(self) -> Any: ...
-
-
 def emit(report: Report, fmt: Format, out: TextIO) -> None:
-    """Write a report (any result object with `to_dict`) in the chosen format."""
+    """Write a report (any result object of `nposition.reports`) in the chosen format."""
     if fmt is Format.JSON:
         from nposition.render.json import write
     elif fmt is Format.MARKDOWN:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from nposition.model.case import number
+
+if TYPE_CHECKING:
+    from nposition.reports.results import Package, UtilityPoint
 
 
 class Cell(NamedTuple):
@@ -71,6 +76,28 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def package_text(package: dict[str, str]) -> str:
+def num(x: float) -> str:
+    """A cost, weight or utility as reports print it: as JSON shows it."""
+    return str(number(x))
+
+
+def package_text(package: Package) -> str:
     """A package as `issue=option` lines, readable whatever the options are called."""
     return "\n".join(f"{issue}={option}" for issue, option in package.items())
+
+
+def package_line(package: Package) -> str:
+    """A package on one line: `issue=option, issue=option`."""
+    return ", ".join(f"{issue}={option}" for issue, option in package.items())
+
+
+def utilities_text(utilities: Mapping[str, float]) -> str:
+    """Each party's utility to three decimals: `japan 0.500, russia 0.750`."""
+    return ", ".join(f"{party} {u:.3f}" for party, u in utilities.items())
+
+
+def point_text(point: UtilityPoint | None) -> str:
+    """A package (issue=option lines) and each party's utility of it."""
+    if point is None:
+        return "-"
+    return f"{package_text(point.package)}\n({utilities_text(point.utilities)})"
