@@ -170,7 +170,8 @@ def _explanation(e: dict[str, Any]) -> list[str]:
         values += [f"{p['accepted']:,}"] if e["free"] else []
         values += [f"{p['utility']:.3f}"] if p["utility"] is not None else []
         for r in p["rules"]:
-            values += [r["rule"].split("/")[1], r["status"], r["require"], r["source"]["who"]]
+            values += [r["rule"].split("/")[1], r["status"], r["text"], r["require"]]
+            values += [r["source"]["who"]]
             values += [r["when"]] if r["when"] else []
             values += [f"{r['broken_in']:,}"] if e["free"] else []
     return values

@@ -52,14 +52,21 @@ def _party_rules(e: Explanation, p: PartyExplanation) -> Block:
     partial = bool(e.free)
     return table(
         title,
-        ("rule", "kind", "status", *(("broken in",) if partial else ()), "expression", "source"),
+        (
+            "rule",
+            "kind",
+            "status",
+            *(("broken in",) if partial else ()),
+            "rule and expression",
+            "source",
+        ),
         (
             (
                 c.rule.id,
                 kind(c.rule),
                 tone(c.status.value),
                 *((f"{c.broken_in:,}",) if partial else ()),
-                expression(c.rule, ": "),
+                "\n".join(x for x in (c.rule.text, expression(c.rule, ": ")) if x),
                 c.rule.source.cite(),
             )
             for c in p.checks

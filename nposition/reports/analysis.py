@@ -204,14 +204,13 @@ def _concession(
     kept = [r for i, r in enumerate(red) if not mask >> i & 1]
     bits = space.all_of(kept)
     index = best_package(valuation, bits)
+    best = None if index is None else Point(index, valuation.of(index))
     return Concession(
         drop=tuple(r.key for r in dropped),
         cost=sum(r.cost for r in dropped),
         parties=tuple(sorted({r.party for r in dropped})),
         zone=view(case, space, bits, limit),
-        best=None
-        if index is None
-        else utility_point(case, space, Point(index, valuation.of(index))),
+        best=None if best is None else utility_point(case, space, best),
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from nposition.model.case import Case, Party
-from nposition.reports.results import Package, package_of
+if TYPE_CHECKING:
+    from nposition.model.case import Case, Party
+    from nposition.reports.results import Package
 
 
 class IssuesView(NamedTuple):
@@ -25,6 +26,8 @@ class PartyView(NamedTuple):
 
 def issues_view(case: Case) -> IssuesView:
     """The case as `show` prints it, without building its outcome space."""
+    from nposition.reports.results import package_of  # not needed by `show PARTY`
+
     return IssuesView(
         case,
         math.prod(len(issue.options) for issue in case.issues),
