@@ -41,6 +41,7 @@ SOLUTION_NAMES = {
 
 
 def analysis(a: Analysis) -> list[Block]:
+    """The `analyze` report, verdict first."""
     head = f"{a.title} ({a.case})" + (f", scenario {a.scenario}" if a.scenario else "")
     out: list[Block] = [Heading(head)]
     if a.scenario_title:

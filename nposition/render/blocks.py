@@ -42,6 +42,7 @@ Block = Heading | Para | Pre | Table
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str | Cell]]) -> Table:
+    """A table block; plain strings become untoned cells."""
     return Table(
         title,
         tuple(columns),
@@ -68,6 +69,7 @@ STATUS_TONE = {
 
 
 def tone(text: str) -> Cell:
+    """A status word coloured by what it means (`held` good, `broken` bad, ...)."""
     return Cell(text, STATUS_TONE.get(text, ""))
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 
 def comparison(c: Comparison) -> list[Block]:
+    """Baseline and scenarios side by side, with their titles and Nash packages."""
     parties = [p.id for p in c.analyses[0].parties]
     rows: list[tuple[str | Cell, ...]] = []
     for a in c.analyses:
@@ -80,6 +81,7 @@ def _nash_text(a: Analysis) -> str:
 
 
 def diff(d: Diff) -> list[Block]:
+    """What changes from scenario a to scenario b."""
     a, b = d.a.scenario or BASELINE, d.b.scenario or BASELINE
     out: list[Block] = [
         Heading(f"{a} -> {b} (case {d.case})"),

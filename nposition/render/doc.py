@@ -41,6 +41,7 @@ def blocks(report: Report) -> list[Block]:
 
 
 def validation(v: Validation) -> list[Block]:
+    """Every problem, compiler-style, then the verdict."""
     # Compiler-style lines (path:line:col: message), which editors and CI logs make clickable.
     out: list[Block] = [Pre(str(p), tone=STATUS_TONE[p.severity.value]) for p in v.problems]
     errors, warnings = plural(v.errors, "error"), plural(v.warnings, "warning")
@@ -52,6 +53,7 @@ def validation(v: Validation) -> list[Block]:
 
 
 def checks(r: CheckReport) -> list[Block]:
+    """One row per expectation, then the counts."""
     rows = (
         (
             o.expectation.id,
@@ -73,6 +75,7 @@ def checks(r: CheckReport) -> list[Block]:
 
 
 def import_summary(s: ImportSummary) -> list[Block]:
+    """What import-genius wrote, and its notes about the input."""
     parties = "part" + ("ies" if len(s.parties) != 1 else "y")
     out: list[Block] = [
         Para(

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 
 def explanation(e: Explanation) -> list[Block]:
+    """A (partial) package and, per party, every rule held or broken."""
     given = package_line(e.package) or "(no issue fixed)"
     where = f"case {e.case}" + (f", scenario {e.scenario}" if e.scenario else "")
     out: list[Block] = [Heading(f"Package: {given} ({where})")]

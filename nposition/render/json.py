@@ -43,6 +43,7 @@ def dumps(report: Report) -> str:
 
 
 def write(report: Report, out: TextIO) -> None:
+    """Write a report as JSON."""
     out.write(dumps(report))
 
 

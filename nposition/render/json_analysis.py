@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 def analysis(a: Analysis) -> Json:
+    """The `analyze` JSON (DESIGN.md section 5)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "case": a.case,
@@ -72,6 +73,7 @@ def _issue_view(i: IssueView) -> Json:
 
 
 def zone(z: ZoneView) -> Json:
+    """A set of packages: size, boxes and first packages."""
     return {
         "size": z.size,
         "boxes": [_box(b) for b in z.boxes],
@@ -81,6 +83,7 @@ def zone(z: ZoneView) -> Json:
 
 
 def conflict(c: Conflict) -> Json:
+    """A conflict with its rules, parties, issues and sources."""
     return {
         "rules": list(c.rules),
         "parties": list(c.parties),
@@ -102,6 +105,7 @@ def _citation(c: Citation) -> Json:
 
 
 def concession(c: Concession) -> Json:
+    """A concession with its cost, the zone it opens and its best package."""
     return {
         "drop": list(c.drop),
         "cost": number(c.cost),
@@ -141,10 +145,12 @@ def _sensitivity(s: Sensitivity) -> Json:
 
 
 def comparison(c: Comparison) -> list[Json]:
+    """One `analyze` JSON per scenario, baseline first."""
     return [analysis(a) for a in c.analyses]
 
 
 def diff(d: Diff) -> Json:
+    """What changes from scenario a to scenario b."""
     return {
         "case": d.case,
         "a": d.a.scenario or BASELINE,

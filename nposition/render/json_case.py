@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def explanation(e: Explanation) -> Json:
+    """A (partial) package and every rule of every party checked against it."""
     return {
         "case": e.case,
         "scenario": e.scenario,
@@ -53,6 +54,7 @@ def _rule_check(c: RuleCheck) -> Json:
 
 
 def source(s: Source) -> Json:
+    """A rule's source."""
     return {
         "who": s.who,
         "date": s.date,
@@ -101,6 +103,7 @@ def _issue(i: Issue) -> Json:
 
 
 def party_view(v: PartyView) -> Json:
+    """A party and its rules."""
     p: Party = v.party
     return {
         "id": p.id,
@@ -124,6 +127,7 @@ def _rule(r: Rule) -> Json:
 
 
 def check_report(r: CheckReport) -> Json:
+    """Every expectation with its outcome, and the counts."""
     return {
         "case": r.case,
         "file": r.file,
@@ -147,6 +151,7 @@ def _outcome(o: Outcome) -> Json:
 
 
 def validation(v: Validation) -> Json:
+    """Every problem found, located, and the counts."""
     return {
         "case": v.case,
         "ok": v.errors == 0,
@@ -167,6 +172,7 @@ def validation(v: Validation) -> Json:
 
 
 def import_summary(s: ImportSummary) -> Json:
+    """What import-genius wrote."""
     return {
         "case": s.case,
         "out": s.out,

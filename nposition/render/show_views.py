@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 
 def issues(view: IssuesView) -> list[Block]:
+    """The issues and options, the status quo, the parties and the documents."""
     case = view.case
     out: list[Block] = [Heading(f"{case.title} ({case.id})")]
     if case.description:
@@ -78,6 +79,7 @@ def _issue_tables(view: IssuesView) -> list[Block]:
 
 
 def party(view: PartyView) -> list[Block]:
+    """A party's rules with kind, strength, expression and source."""
     p = view.party
     rows = [
         (

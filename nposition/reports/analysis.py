@@ -173,6 +173,7 @@ def _box(case: Case, box: Box) -> tuple[Allowed, ...]:
 
 
 def citation(rule: Rule) -> Citation:
+    """A rule's statement and source, as a conflict cites it."""
     s = rule.source
     return Citation(rule.key, rule.text, s.who, s.date, s.where, s.quote, s.paraphrase)
 
