@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -44,3 +46,17 @@ def emit(report: Report, fmt: Format, out: TextIO) -> None:
     else:
         from nposition.render.table import write
     write(report, out)
+
+
+def drawer(report: Report, table: Mapping[str, tuple[str, str]], what: str) -> Callable[..., Any]:
+    """The function that `table` names for the report's class, `{class: (module, function)}`.
+
+    Dispatch is by class name and the module is imported on first use, so drawing one report
+    imports no other report's modules.
+    """
+    where = table.get(type(report).__name__)
+    if where is None:
+        raise TypeError(f"no {what} for {type(report).__name__}")
+    module, name = where
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return found

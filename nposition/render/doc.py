@@ -1,12 +1,11 @@
 """Report layouts: each report becomes headings, paragraphs and tables, which the table and
-Markdown formats draw. Dispatch is by class name and each layout module is imported when first
-needed, so drawing one report imports no other report's modules."""
+Markdown formats draw. The small layouts live here; the others in a module per report."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from nposition.render import drawer
 from nposition.render.blocks import STATUS_TONE, Block, Para, Pre, plural, table, tone
 
 if TYPE_CHECKING:
@@ -31,12 +30,7 @@ _VIEWS = {
 
 def blocks(report: Report) -> list[Block]:
     """The layout of any report nposition prints."""
-    where = _VIEWS.get(type(report).__name__)
-    if where is None:
-        raise TypeError(f"no layout for {type(report).__name__}")
-    module, name = where
-    view: Any = getattr(importlib.import_module(module), name)
-    layout: list[Block] = view(report)
+    layout: list[Block] = drawer(report, _VIEWS, "layout")(report)
     return layout
 
 

@@ -3,17 +3,16 @@
 Results hold domain values; only the `json` modules turn them into JSON: enums become their values,
 packages `{issue: option}` objects, and every number goes through `number` (integral values
 without a fraction, others rounded to 6 decimals). Output is byte-identical across runs.
-This module dispatches on the report's class name and imports the module that serializes it
-(`json_analysis` for analyze, compare and diff; `json_case` for the rest) only when needed.
+`json_analysis` serializes analyze, compare and diff; `json_case` the other reports.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from nposition.model.case import number
+from nposition.render import drawer
 
 if TYPE_CHECKING:
     from nposition.render import Report
@@ -49,11 +48,7 @@ def write(report: Report, out: TextIO) -> None:
 
 def data(report: Report) -> Any:
     """A report as plain JSON data (dicts, lists, strings, numbers, booleans, None)."""
-    where = _BUILDERS.get(type(report).__name__)
-    if where is None:
-        raise TypeError(f"no JSON form for {type(report).__name__}")
-    module, name = where
-    return getattr(importlib.import_module(module), name)(report)
+    return drawer(report, _BUILDERS, "JSON form")(report)
 
 
 def package(p: Package) -> dict[str, str]:
