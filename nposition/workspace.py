@@ -25,11 +25,11 @@ if TYPE_CHECKING:
     from nposition.model.case import Case
     from nposition.model.changes import Scenario
     from nposition.model.expectations import Expectation
-    from nposition.reports.analysis import Analysis
     from nposition.reports.checks import CheckReport
     from nposition.reports.compare import Comparison, Diff
     from nposition.reports.explain import Explanation
     from nposition.reports.plot import Picture
+    from nposition.reports.results import Analysis
     from nposition.reports.show import IssuesView, PartyView
     from nposition.reports.validation import Validation
 
@@ -259,11 +259,11 @@ class Workspace:
 
     def show(self, party: str | None = None) -> IssuesView | PartyView:
         """The issues and parties, or one party's rules with their citations."""
-        from nposition.reports.show import IssuesView, PartyView
+        from nposition.reports.show import PartyView, issues_view
 
         case = self.base
         if party is None:
-            return IssuesView(case)
+            return issues_view(case)
         ids = [p.id for p in case.parties]
         if party not in ids:
             from nposition.model.expr import suggest

@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from nposition.engine import utility
 from nposition.model.case import Case, Issue, Option, RuleKind
+from nposition.render.json import data
 from nposition.reports.analysis import analyze
+from nposition.reports.results import Package, UtilityPoint
 from tests.strategies import (
     all_packages,
     brute_utilities,
@@ -65,12 +67,12 @@ def _check_boxes(case: Case, boxes: list[dict[str, list[str]]], expected: frozen
 
 @FAST
 @given(random_cases())
-def test_to_dict_is_json_and_deterministic(case):
-    """`to_dict()` is plain JSON and byte-identical across runs and across equal case objects."""
-    first = json.dumps(analyze(case).to_dict(), allow_nan=False)
-    again = json.dumps(analyze(case).to_dict(), allow_nan=False)
+def test_json_is_plain_and_deterministic(case):
+    """The JSON of an analysis is plain JSON, byte-identical across runs and equal case objects."""
+    first = json.dumps(data(analyze(case)), allow_nan=False)
+    again = json.dumps(data(analyze(case)), allow_nan=False)
     rebuilt = Case(case.id, case.title, case.issues, tuple(case.parties))
-    third = json.dumps(analyze(rebuilt).to_dict(), allow_nan=False)
+    third = json.dumps(data(analyze(rebuilt)), allow_nan=False)
     assert first == again == third
     assert json.loads(first)["schema_version"] == 1
 
@@ -78,8 +80,9 @@ def test_to_dict_is_json_and_deterministic(case):
 _ANALYZE_STDIN = (
     "import json, pickle, sys\n"
     "from nposition.reports.analysis import analyze\n"
+    "from nposition.render.json import data\n"
     "for case in pickle.load(sys.stdin.buffer):\n"
-    "    print(json.dumps(analyze(case).to_dict()))\n"
+    "    print(json.dumps(data(analyze(case))))\n"
 )
 
 
@@ -100,7 +103,7 @@ def test_json_is_identical_across_processes(cases):
             check=True,
         )
         outputs.append(done.stdout.decode())
-    here = "".join(json.dumps(analyze(c).to_dict()) + "\n" for c in cases)
+    here = "".join(json.dumps(data(analyze(c))) + "\n" for c in cases)
     assert outputs[0] == outputs[1] == here
 
 
@@ -108,9 +111,9 @@ def test_json_is_identical_across_processes(cases):
 @given(random_cases())
 def test_numpy_path_gives_the_same_json(case):
     """Forcing the numpy utility path changes nothing in the analysis JSON."""
-    plain = json.dumps(analyze(case).to_dict(), allow_nan=False)
+    plain = json.dumps(data(analyze(case)), allow_nan=False)
     with mock.patch.object(utility, "NUMPY_FROM", 0):
-        fast = json.dumps(analyze(case).to_dict(), allow_nan=False)
+        fast = json.dumps(data(analyze(case)), allow_nan=False)
     assert fast == plain
 
 
@@ -119,7 +122,7 @@ def test_numpy_path_gives_the_same_json(case):
 def test_zone_view_matches_brute_force(case, limit):
     """The zone's size, first `limit` packages and boxes agree with brute force."""
     zone = passing(case.red_lines, all_packages(case.issues))
-    out = analyze(case, limit=limit).to_dict()
+    out = data(analyze(case, limit=limit))
     assert out["space"]["size"] == len(all_packages(case.issues))
     packages = all_packages(case.issues)
     assert out["zone"]["size"] == len(zone)
@@ -164,13 +167,13 @@ def test_best_package_of_each_concession(case):
     utilities = [brute_utilities(p, packages) for p in case.parties]
     total = [sum(us) for us in zip(*utilities, strict=True)]
     result = analyze(case, limit=5)
-    out = result.to_dict()
+    out = data(result)
     for concession, c in zip(result.concessions, out["concessions"], strict=True):
         dropped = set(c["drop"])
         opened = passing((r for r in case.red_lines if r.key not in dropped), packages)
         assert c["zone_size"] == len(opened)
         first = [_as_dict(case, packages[k]) for k in sorted(opened)[:5]]
-        assert list(concession.zone.packages) == first
+        assert [dict(p.items()) for p in concession.zone.packages] == first
         _check_boxes(case, c["boxes"], opened)
         assert opened
         best = _index_of(case, c["best_package"])
@@ -207,7 +210,10 @@ def test_three_party_case_with_preferences():
     assert result.conflicts == ()
     assert [p.acceptable for p in result.parties] == [6, 5, 6]
     assert [i.status for i in result.issues] == ["overlap", "overlap"]
-    assert result.zone.packages == ({"i0": "o2", "i1": "o1"}, {"i0": "o2", "i1": "o2"})
+    assert result.zone.packages == (
+        Package(("i0", "i1"), ("o2", "o1")),
+        Package(("i0", "i1"), ("o2", "o2")),
+    )
     assert "every party" in result.verdict
     # Now make p2 insist on i0 == o1 as well: the zone closes.
     closed = make_case(
@@ -229,7 +235,9 @@ def test_three_party_case_with_preferences():
     assert [c.drop for c in result.concessions] == [("p1/low",), ("p2/some",), ("p2/mid",)]
     cheapest = result.concessions[0]
     assert cheapest.zone.size == 2  # i0 == o1, i1 in [o1, o2]: a tie, so the lower one
-    assert cheapest.best == {"i0": "o1", "i1": "o1"}
+    assert cheapest.best is not None
+    assert cheapest.best.package == Package(("i0", "i1"), ("o1", "o1"))
     # dropping p2/some opens i0 == o1, i1 == o0, where p1 gets everything it wants
-    assert result.concessions[1].best == {"i0": "o1", "i1": "o0"}
-    assert result.concessions[1].best_utilities == {"p0": 0, "p1": 1, "p2": 1}
+    assert result.concessions[1].best == UtilityPoint(
+        Package(("i0", "i1"), ("o1", "o0")), {"p0": 0, "p1": 1, "p2": 1}
+    )

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from nposition.cli import app
 from nposition.formats.case_file import load_case
+from nposition.render.json import data
 from nposition.reports.analysis import analyze
 
 runner = CliRunner()
@@ -123,7 +124,7 @@ def test_analyze_json_matches_library(cases: Path) -> None:
     """The CLI's JSON is exactly the library result's serialization (parity)."""
     result = run(cases, "analyze", "--format", "json")
     assert result.exit_code == 0, result.output
-    expected = analyze(load_case(cases / "mini")).to_dict()
+    expected = data(analyze(load_case(cases / "mini")))
     assert json.loads(result.stdout) == expected
 
 

@@ -20,7 +20,10 @@ LIBRARY_MODULES = [
     "nposition.engine.lint",
     "nposition.reports.validation",
     "nposition.formats.case_file",
+    "nposition.reports.results",
     "nposition.render.json",
+    "nposition.render.json_analysis",
+    "nposition.render.json_case",
     "nposition.render.markdown",
 ]
 

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nposition.cli import app
+from nposition.engine.bargaining import Solution
 from nposition.render.svg import svg
 from nposition.reports.plot import solution_points
 from nposition.workspace import Workspace
@@ -49,10 +50,10 @@ def test_plot_points_match_the_analysis() -> None:
     solutions = analyze(ws.base, space=ws.space).solutions
     assert solutions is not None
     assert pic.zone_label == f"zone if {', '.join(solutions.concession)} were dropped"
-    nash = solutions.points["nash"]
+    nash = solutions.points[Solution.NASH]
     assert nash is not None
-    drawn = {tuple(round(u, 6) for u in p.utilities) for p in solution_points(pic)}
-    assert tuple(nash["utilities"].values()) in drawn
+    drawn = {p.utilities for p in solution_points(pic)}
+    assert tuple(nash.utilities.values()) in drawn
     assert pic.zone.size == solutions.candidates
 
 

@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from nposition.errors import LoadError, NPositionError
-from nposition.render import Format, Report, emit
+from nposition.render import Format, emit
 
 if TYPE_CHECKING:
+    from nposition.render import Report
     from nposition.workspace import Workspace
-
-    pass
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,6 +1,5 @@
 """`nposition import-genius`: turn a GENIUS/ANAC domain and its utility profiles into a case folder."""
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -48,14 +47,4 @@ def import_genius(
     from nposition.limits import max_packages
 
     summary = run(domain, profiles, out, case_id, force, STATE.max_packages or max_packages())
-    if fmt is Format.JSON:
-        output(summary, fmt)
-        return
-    for note in summary.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(
-        f"wrote case '{summary.case}' to {summary.out}: {len(summary.issues)} issues, "
-        f"{len(summary.parties)} part{'ies' if len(summary.parties) != 1 else 'y'} "
-        f"({', '.join(summary.parties)}), "
-        f"{summary.size:,} packages"
-    )
+    output(summary, fmt)

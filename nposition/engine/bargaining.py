@@ -19,13 +19,24 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from nposition.engine.space import Space
 from nposition.engine.utility import GRAIN, NUMPY_FROM, Valuation
-from nposition.model.case import Case, number
+from nposition.model.case import Case
 
-SOLUTIONS = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
+
+class Solution(StrEnum):
+    """The bargaining solutions, in the order reports list them."""
+
+    NASH = "nash"
+    KALAI_SMORODINSKY = "kalai_smorodinsky"
+    EGALITARIAN = "egalitarian"
+    UTILITARIAN = "utilitarian"
+
+
+SOLUTIONS = tuple(Solution)
 MAX_LISTED = 200  # frontier packages listed in reports (all are counted)
 
 
@@ -92,11 +103,11 @@ def solve(frontier: Sequence[Point], point: Sequence[float]) -> dict[str, Point 
     def total(p: Point) -> _Q:
         return sum(exact[p.index], _Q(0, 1))
 
-    criteria: dict[str, Callable[[Point], Any]] = {
-        "nash": lambda p: _Q.product(gains(p)),
-        "kalai_smorodinsky": ks,
-        "egalitarian": lambda p: sorted(gains(p)),
-        "utilitarian": total,
+    criteria: dict[Solution, Callable[[Point], Any]] = {
+        Solution.NASH: lambda p: _Q.product(gains(p)),
+        Solution.KALAI_SMORODINSKY: ks,
+        Solution.EGALITARIAN: lambda p: sorted(gains(p)),
+        Solution.UTILITARIAN: total,
     }
     return {
         name: max(frontier, key=lambda p, f=f: (f(p), total(p), -p.index))  # type: ignore[misc]
@@ -256,15 +267,3 @@ def _frontier_2d(utilities: Any) -> Any:
     mask = np.zeros(len(utilities), dtype=bool)
     mask[order[~dominated]] = True
     return mask
-
-
-def point_dict(case: Case, space: Space, p: Point | None) -> dict[str, Any] | None:
-    """A point as JSON: the package and each party's utility."""
-    if p is None:
-        return None
-    return {
-        "package": case.package_dict(space.package(p.index)),
-        "utilities": {
-            party.id: number(u) for party, u in zip(case.parties, p.utilities, strict=True)
-        },
-    }

@@ -65,16 +65,6 @@ class ImportSummary:
     size: int
     notes: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "case": self.case,
-            "out": self.out,
-            "issues": list(self.issues),
-            "parties": list(self.parties),
-            "size": self.size,
-            "notes": list(self.notes),
-        }
-
 
 def import_genius(
     domain: Path,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from nposition.errors import Location
 from nposition.model.expr import Node
@@ -32,15 +31,6 @@ class Issue:
     def option_ids(self) -> list[str]:
         return [o.id for o in self.options]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "ordered": self.ordered,
-            "description": self.description,
-            "options": [{"id": o.id, "label": o.label} for o in self.options],
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -63,17 +53,6 @@ class Source:
     def cite(self) -> str:
         """`who, date, where` in one line."""
         return ", ".join(part for part in (self.who, self.date, self.where) if part)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "who": self.who,
-            "date": self.date,
-            "where": self.where,
-            "quote": self.quote,
-            "paraphrase": self.paraphrase,
-            "document": self.document,
-            "url": self.url,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,18 +89,6 @@ class Rule:
             return f"cost {number(self.cost)}"
         return f"weight {number(self.weight)}"
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "key": self.key, "kind": self.kind.value}
-        out["text"] = self.text
-        out["require"] = self.require.text
-        out["when"] = self.when.text if self.when else None
-        if self.kind is RuleKind.RED_LINE:
-            out["cost"] = number(self.cost)
-        else:
-            out["weight"] = number(self.weight)
-        out["source"] = self.source.to_dict()
-        return out
-
 
 @dataclass(frozen=True, slots=True)
 class Party:
@@ -135,15 +102,6 @@ class Party:
     @property
     def red_lines(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind is RuleKind.RED_LINE)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "as_of": self.as_of,
-            "reservation": self.reservation,
-            "rules": [r.to_dict() for r in self.rules],
-        }
 
     @property
     def preferences(self) -> tuple[Rule, ...]:
@@ -177,27 +135,6 @@ class Case:
 
     def rule(self, key: str) -> Rule:
         return next(r for r in self.rules if r.key == key)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The case's issues, parties and documents (the parties' rules are under `show PARTY`)."""
-        return {
-            "case": self.id,
-            "title": self.title,
-            "description": self.description,
-            "issues": [i.to_dict() for i in self.issues],
-            "parties": [{"id": p.id, "name": p.name, "as_of": p.as_of} for p in self.parties],
-            "documents": [
-                {"id": d.id, "title": d.title, "date": d.date, "note": d.note}
-                for d in self.documents
-            ],
-            "status_quo": None if self.status_quo is None else self.package_dict(self.status_quo),
-        }
-
-    def package_dict(self, package: tuple[int, ...]) -> dict[str, str]:
-        """A package as `{issue id: option id}`, in issue order."""
-        return {
-            issue.id: issue.options[o].id for issue, o in zip(self.issues, package, strict=True)
-        }
 
 
 def number(x: float) -> float | int:

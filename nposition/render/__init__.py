@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from nposition.formats.genius_import import ImportSummary
+    from nposition.reports.checks import CheckReport
+    from nposition.reports.compare import Comparison, Diff
+    from nposition.reports.explain import Explanation
+    from nposition.reports.results import Analysis
+    from nposition.reports.show import IssuesView, PartyView
+    from nposition.reports.validation import Validation
+
+    Report: TypeAlias = (
+        Analysis
+        | Comparison
+        | Diff
+        | Explanation
+        | IssuesView
+        | PartyView
+        | CheckReport
+        | Validation
+        | ImportSummary
+    )
 
 
 class Format(StrEnum):
@@ -12,12 +37,8 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
 
 
-class Report(Protocol):
-    def to_dict(self) -> Any: ...
-
-
 def emit(report: Report, fmt: Format, out: TextIO) -> None:
-    """Write a report (any result object with `to_dict`) in the chosen format."""
+    """Write a report (any result object of `nposition.reports`) in the chosen format."""
     if fmt is Format.JSON:
         from nposition.render.json import write
     elif fmt is Format.MARKDOWN:
@@ -25,3 +46,17 @@ def emit(report: Report, fmt: Format, out: TextIO) -> None:
     else:
         from nposition.render.table import write
     write(report, out)
+
+
+def drawer(report: Report, table: Mapping[str, tuple[str, str]], what: str) -> Callable[..., Any]:
+    """The function that `table` names for the report's class, `{class: (module, function)}`.
+
+    Dispatch is by class name and the module is imported on first use, so drawing one report
+    imports no other report's modules.
+    """
+    where = table.get(type(report).__name__)
+    if where is None:
+        raise TypeError(f"no {what} for {type(report).__name__}")
+    module, name = where
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return found

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from nposition.engine.bargaining import Solution
+from nposition.model.case import number
+
+if TYPE_CHECKING:
+    from nposition.reports.results import Package, UtilityPoint
 
 
 class Cell(NamedTuple):
@@ -37,6 +43,7 @@ Block = Heading | Para | Pre | Table
 
 
 def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str | Cell]]) -> Table:
+    """A table block; plain strings become untoned cells."""
     return Table(
         title,
         tuple(columns),
@@ -63,6 +70,7 @@ STATUS_TONE = {
 
 
 def tone(text: str) -> Cell:
+    """A status word coloured by what it means (`held` good, `broken` bad, ...)."""
     return Cell(text, STATUS_TONE.get(text, ""))
 
 
@@ -71,6 +79,37 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def package_text(package: dict[str, str]) -> str:
+def num(x: float) -> str:
+    """A cost, weight or utility as reports print it: as JSON shows it."""
+    return str(number(x))
+
+
+def package_text(package: Package) -> str:
     """A package as `issue=option` lines, readable whatever the options are called."""
     return "\n".join(f"{issue}={option}" for issue, option in package.items())
+
+
+def package_line(package: Package) -> str:
+    """A package on one line: `issue=option, issue=option`."""
+    return ", ".join(f"{issue}={option}" for issue, option in package.items())
+
+
+def utilities_text(utilities: Mapping[str, float]) -> str:
+    """Each party's utility to three decimals: `japan 0.500, russia 0.750`."""
+    return ", ".join(f"{party} {u:.3f}" for party, u in utilities.items())
+
+
+def point_text(point: UtilityPoint | None) -> str:
+    """A package (issue=option lines) and each party's utility of it."""
+    if point is None:
+        return "-"
+    return f"{package_text(point.package)}\n({utilities_text(point.utilities)})"
+
+
+# How reports name the bargaining solutions.
+SOLUTION_NAMES = {
+    Solution.NASH: "Nash",
+    Solution.KALAI_SMORODINSKY: "Kalai-Smorodinsky",
+    Solution.EGALITARIAN: "egalitarian",
+    Solution.UTILITARIAN: "utilitarian",
+}

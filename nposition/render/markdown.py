@@ -12,10 +12,12 @@ if TYPE_CHECKING:
 
 
 def write(report: Report, out: TextIO) -> None:
+    """Write a report as Markdown."""
     out.write(dumps(report))
 
 
 def dumps(report: Report) -> str:
+    """A report as Markdown: headings, paragraphs and pipe tables."""
     parts: list[str] = []
     for block in blocks(report):
         if isinstance(block, Heading):

@@ -6,6 +6,8 @@ import textwrap
 from html import escape
 from typing import TYPE_CHECKING
 
+from nposition.engine.bargaining import Solution
+from nposition.render.blocks import SOLUTION_NAMES
 from nposition.reports.plot import GRID, pairs
 
 if TYPE_CHECKING:
@@ -17,12 +19,13 @@ LEGEND = 300  # pixels for the legend column
 COLUMNS = 3  # panels per row
 NOTHING_TO_MARK = "no package gives every party at least its reservation"
 MARKER_RADII = (10, 7.5, 5, 2.5)  # concentric, so coinciding solutions all show
-MARKERS = {
-    "nash": ("Nash", "#d62728"),
-    "kalai_smorodinsky": ("Kalai-Smorodinsky", "#9467bd"),
-    "egalitarian": ("egalitarian", "#2ca02c"),
-    "utilitarian": ("utilitarian", "#ff7f0e"),
+COLOURS = {
+    Solution.NASH: "#d62728",
+    Solution.KALAI_SMORODINSKY: "#9467bd",
+    Solution.EGALITARIAN: "#2ca02c",
+    Solution.UTILITARIAN: "#ff7f0e",
 }
+MARKERS = {key: (SOLUTION_NAMES[key], colour) for key, colour in COLOURS.items()}
 
 
 class _Frame:

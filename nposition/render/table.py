@@ -25,6 +25,7 @@ MAX_CELL = 48  # plain tables wrap cells at this width
 
 
 def write(report: Report, out: TextIO) -> None:
+    """Write a report as tables: rich at a terminal, plain text elsewhere."""
     layout = blocks(report)
     if out.isatty():
         _rich(layout, out)

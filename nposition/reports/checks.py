@@ -3,40 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from nposition.engine.space import Space
 from nposition.engine.zone import acceptable
 from nposition.model.case import Case, number
-from nposition.model.expectations import Expectation
+from nposition.model.expectations import CheckKind, Expectation
 
 if TYPE_CHECKING:
-    from nposition.reports.analysis import Analysis
+    from nposition.reports.results import Analysis
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """One expectation evaluated: whether it held, what it wanted and what was found."""
+
     expectation: Expectation
     passed: bool
     expected: str
     found: str
 
-    def to_dict(self) -> dict[str, Any]:
-        e = self.expectation
-        return {
-            "id": e.id,
-            "scenario": e.scenario,
-            "kind": e.kind,
-            "passed": self.passed,
-            "expected": self.expected,
-            "found": self.found,
-            "because": e.because,
-        }
 
+class CheckReport(NamedTuple):
+    """What `nposition check` reports: every expectation of a checks file, evaluated."""
 
-@dataclass(frozen=True, slots=True)
-class CheckReport:
     case: str
     file: str
     outcomes: tuple[Outcome, ...]
@@ -45,14 +34,9 @@ class CheckReport:
     def failed(self) -> int:
         return sum(1 for o in self.outcomes if not o.passed)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "case": self.case,
-            "file": self.file,
-            "passed": len(self.outcomes) - self.failed,
-            "failed": self.failed,
-            "checks": [o.to_dict() for o in self.outcomes],
-        }
+    @property
+    def passed(self) -> int:
+        return len(self.outcomes) - self.failed
 
 
 def run_checks(
@@ -72,22 +56,22 @@ def run_checks(
 
 def _evaluate(e: Expectation, case: Case, result: Analysis, space: Space) -> Outcome:
     size = result.zone.size
-    if e.kind == "zone":
+    if e.kind is CheckKind.ZONE:
         passed = (size == 0) == (e.value == "empty")
         return Outcome(e, passed, f"zone {e.value}", _zone(size))
-    if e.kind == "zone_size_at_least":
+    if e.kind is CheckKind.ZONE_SIZE_AT_LEAST:
         return Outcome(e, size >= e.value, f"zone of at least {number(e.value)}", _zone(size))
-    if e.kind in ("conflict", "no_conflict"):
+    if e.kind in (CheckKind.CONFLICT, CheckKind.NO_CONFLICT):
         present = any(c.rules == e.value for c in result.conflicts)
         others = "; ".join(" + ".join(c.rules) for c in result.conflicts) or "no conflicts"
         found = "reported" if present else others
         want = " + ".join(e.value)
-        if e.kind == "conflict":
+        if e.kind is CheckKind.CONFLICT:
             return Outcome(e, present, f"conflict {want}", found)
         return Outcome(
             e, not present, f"no conflict {want}", "reported" if present else "not reported"
         )
-    if e.kind == "concession_cost_at_most":
+    if e.kind is CheckKind.CONCESSION_COST_AT_MOST:
         cheapest = min((c.cost for c in result.concessions), default=None)
         if size:
             return Outcome(e, True, f"concession of cost <= {number(e.value)}", "zone already open")
@@ -107,7 +91,7 @@ def _evaluate(e: Expectation, case: Case, result: Analysis, space: Space) -> Out
     count = bits.bit_count()
     who = party or "every party"
     found = f"{count:,} of {completions:,} completions acceptable to {who}"
-    if e.kind == "acceptable":
+    if e.kind is CheckKind.ACCEPTABLE:
         return Outcome(e, count > 0, f"acceptable to {who}", found)
     return Outcome(e, count == 0, f"unacceptable to {who}", found)
 

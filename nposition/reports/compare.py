@@ -2,45 +2,49 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import NamedTuple
 
-from nposition.engine.bargaining import SOLUTIONS
+from nposition.engine.bargaining import Solution
 from nposition.engine.space import Space
-from nposition.formats.layout import BASELINE
 from nposition.model.case import Case, Rule
-from nposition.reports.analysis import Analysis, Concession, Conflict, ZoneView, view
+from nposition.reports.analysis import view
+from nposition.reports.results import Analysis, Concession, Conflict, UtilityPoint, ZoneView
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(NamedTuple):
     """One analysis per scenario, baseline first."""
 
     case: str
     analyses: tuple[Analysis, ...]
 
-    def to_dict(self) -> list[dict[str, Any]]:
-        return [a.to_dict() for a in self.analyses]
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
 
 
-@dataclass(frozen=True, slots=True)
-class RuleChange:
+class RuleChange(NamedTuple):
     rule: str
-    change: str  # added | removed | changed
-    before: str
+    change: ChangeKind
+    before: str  # the rule in one line (see `describe`), empty when added
     after: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "change": self.change,
-            "before": self.before,
-            "after": self.after,
-        }
+
+class SolutionChange(NamedTuple):
+    """A bargaining solution under `a` and under `b`."""
+
+    solution: Solution
+    a: UtilityPoint | None
+    b: UtilityPoint | None
+
+    @property
+    def changed(self) -> bool:
+        return self.a != self.b
 
 
-@dataclass(frozen=True, slots=True)
-class Diff:
+class Diff(NamedTuple):
     """What changes from scenario `a` to scenario `b`."""
 
     case: str
@@ -53,37 +57,13 @@ class Diff:
     conflicts_new: tuple[Conflict, ...]
     concessions_gone: tuple[Concession, ...]
     concessions_new: tuple[Concession, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "case": self.case,
-            "a": self.a.scenario or BASELINE,
-            "b": self.b.scenario or BASELINE,
-            "rules": [r.to_dict() for r in self.rules],
-            "zone_size": {"a": self.a.zone.size, "b": self.b.zone.size},
-            "entering": self.entering.to_dict(),
-            "leaving": self.leaving.to_dict(),
-            "conflicts_resolved": [c.to_dict() for c in self.conflicts_resolved],
-            "conflicts_new": [c.to_dict() for c in self.conflicts_new],
-            "concessions_gone": [c.to_dict() for c in self.concessions_gone],
-            "concessions_new": [c.to_dict() for c in self.concessions_new],
-            "solutions": self.solutions(),
-        }
-
-    def solutions(self) -> dict[str, dict[str, Any]]:
-        """Each bargaining solution under `a` and under `b`, and whether it changed."""
-        out: dict[str, dict[str, Any]] = {}
-        for name in SOLUTIONS:
-            before = self.a.solutions.points.get(name) if self.a.solutions else None
-            after = self.b.solutions.points.get(name) if self.b.solutions else None
-            out[name] = {"a": before, "b": after, "changed": before != after}
-        return out
+    solutions: tuple[SolutionChange, ...]
 
 
 def diff(
     case_a: Case, result_a: Analysis, case_b: Case, result_b: Analysis, space: Space, limit: int
 ) -> Diff:
-    """Rules, zone packages, conflicts and concessions that differ between two analyses."""
+    """Rules, zone packages, conflicts, concessions and solutions that differ between two analyses."""
     zone_a = space.all_of(case_a.red_lines)
     zone_b = space.all_of(case_b.red_lines)
     conflicts_a = {c.rules: c for c in result_a.conflicts}
@@ -101,7 +81,14 @@ def diff(
         conflicts_new=tuple(c for k, c in conflicts_b.items() if k not in conflicts_a),
         concessions_gone=tuple(c for k, c in concessions_a.items() if k not in concessions_b),
         concessions_new=tuple(c for k, c in concessions_b.items() if k not in concessions_a),
+        solutions=tuple(
+            SolutionChange(s, _solution(result_a, s), _solution(result_b, s)) for s in Solution
+        ),
     )
+
+
+def _solution(result: Analysis, solution: Solution) -> UtilityPoint | None:
+    return result.solutions.points.get(solution) if result.solutions else None
 
 
 def describe(rule: Rule) -> str:
@@ -117,9 +104,9 @@ def _rule_changes(a: Case, b: Case) -> tuple[RuleChange, ...]:
     for key in sorted(rules_a.keys() | rules_b.keys()):
         ra, rb = rules_a.get(key), rules_b.get(key)
         if ra is None and rb is not None:
-            out.append(RuleChange(key, "added", "", describe(rb)))
+            out.append(RuleChange(key, ChangeKind.ADDED, "", describe(rb)))
         elif rb is None and ra is not None:
-            out.append(RuleChange(key, "removed", describe(ra), ""))
+            out.append(RuleChange(key, ChangeKind.REMOVED, describe(ra), ""))
         elif (
             ra is not None
             and rb is not None
@@ -128,5 +115,5 @@ def _rule_changes(a: Case, b: Case) -> tuple[RuleChange, ...]:
             before, after = describe(ra), describe(rb)
             if ra.text != rb.text:
                 before, after = f"{before}\ntext: {ra.text}", f"{after}\ntext: {rb.text}"
-            out.append(RuleChange(key, "changed", before, after))
+            out.append(RuleChange(key, ChangeKind.CHANGED, before, after))
     return tuple(out)

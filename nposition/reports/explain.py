@@ -3,73 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import NamedTuple
 
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
 from nposition.errors import UsageError
-from nposition.model.case import Case, Rule, number
+from nposition.model.case import Case, Rule
 from nposition.model.expr import suggest
+from nposition.reports.results import Package, package_of
 
 
-@dataclass(frozen=True, slots=True)
-class RuleCheck:
+class RuleStatus(StrEnum):
+    """How a rule fares on a package, or on every completion of a partial one."""
+
+    HELD = "held"
+    BROKEN = "broken"
+    DEPENDS = "depends"  # held by some completions of a partial package, broken by others
+    NOT_APPLICABLE = "n/a"  # its `when` holds in no completion
+
+
+class RuleCheck(NamedTuple):
     rule: Rule
-    status: str  # held | broken | depends (partial packages) | n/a (its `when` never holds here)
+    status: RuleStatus
     broken_in: int  # completions that break it
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule.key,
-            "kind": self.rule.kind.value,
-            "text": self.rule.text,
-            "require": self.rule.require.text,
-            "when": self.rule.when.text if self.rule.when else None,
-            "status": self.status,
-            "broken_in": self.broken_in,
-            "source": self.rule.source.to_dict(),
-        }
 
-
-@dataclass(frozen=True, slots=True)
-class PartyExplanation:
+class PartyExplanation(NamedTuple):
     id: str
     name: str
     accepted: int  # completions that break none of its red lines
     utility: float | None  # for a full package
     checks: tuple[RuleCheck, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "accepted": self.accepted,
-            "utility": None if self.utility is None else number(self.utility),
-            "rules": [c.to_dict() for c in self.checks],
-        }
 
+class Explanation(NamedTuple):
+    """Every rule of every party checked against a (partial) package."""
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
     case: str
     scenario: str | None
-    package: dict[str, str]
+    package: Package  # the issues the package fixes
     free: tuple[str, ...]  # issues the package leaves open
     completions: int
     accepted_by_all: int
     parties: tuple[PartyExplanation, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "case": self.case,
-            "scenario": self.scenario,
-            "package": dict(self.package),
-            "free": list(self.free),
-            "completions": self.completions,
-            "accepted_by_all": self.accepted_by_all,
-            "parties": [p.to_dict() for p in self.parties],
-        }
 
 
 def parse_package(case: Case, assignments: Sequence[str]) -> dict[int, int]:
@@ -127,7 +104,7 @@ def explain(
     return Explanation(
         case=case.id,
         scenario=scenario,
-        package={case.issues[i].id: case.issues[i].options[o].id for i, o in sorted(fixed.items())},
+        package=package_of(case, fixed),
         free=tuple(issue.id for i, issue in enumerate(case.issues) if i not in fixed),
         completions=count,
         accepted_by_all=everyone.bit_count(),
@@ -138,11 +115,11 @@ def explain(
 def _check(space: Space, rule: Rule, completions: int, count: int) -> RuleCheck:
     broken = (completions & ~space.rule_bits(rule)).bit_count()
     if not completions & space.applies_bits(rule):
-        status = "n/a"
+        status = RuleStatus.NOT_APPLICABLE
     elif broken == 0:
-        status = "held"
+        status = RuleStatus.HELD
     elif broken == count:
-        status = "broken"
+        status = RuleStatus.BROKEN
     else:
-        status = "depends"
+        status = RuleStatus.DEPENDS
     return RuleCheck(rule, status, broken)

@@ -5,38 +5,34 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 from nposition.engine.bargaining import bargain, disagreement
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
 from nposition.model.case import Case
+from nposition.reports.results import Package, package_of
 
 LOW, HIGH = 0.5, 1.5  # each weight is multiplied by a factor drawn uniformly from [LOW, HIGH]
 LISTED = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Sensitivity:
+class Tally(NamedTuple):
+    """A package and in how many runs it was the Nash solution."""
+
+    package: Package
+    runs: int
+
+
+class Sensitivity(NamedTuple):
+    """How often each package was the Nash solution over runs with perturbed weights."""
+
     runs: int
     seed: int
-    nash: tuple[
-        tuple[dict[str, str], int], ...
-    ]  # package and how many runs it was the Nash solution
-    none: int  # runs with no individually rational package
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "runs": self.runs,
-            "seed": self.seed,
-            "perturbation": f"each preference weight times a factor uniform in [{LOW}, {HIGH}]",
-            "nash": [
-                {"package": pkg, "count": n, "share": round(n / self.runs, 6)}
-                for pkg, n in self.nash
-            ],
-            "no_solution": self.none,
-        }
+    low: float  # each weight was multiplied by a factor drawn uniformly from [low, high]
+    high: float
+    nash: tuple[Tally, ...]  # the most frequent first, at most LISTED
+    no_solution: int  # runs with no individually rational package
 
 
 def sensitivity(
@@ -64,5 +60,10 @@ def sensitivity(
             step()
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:LISTED]
     return Sensitivity(
-        runs, seed, tuple((case.package_dict(space.package(i)), n) for i, n in ranked), none
+        runs,
+        seed,
+        LOW,
+        HIGH,
+        tuple(Tally(package_of(case, space.package(i)), n) for i, n in ranked),
+        none,
     )

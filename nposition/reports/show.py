@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import math
+from typing import TYPE_CHECKING, NamedTuple
 
-from nposition.model.case import Case, Party
+if TYPE_CHECKING:
+    from nposition.model.case import Case, Party
+    from nposition.reports.results import Package
 
 
-@dataclass(frozen=True, slots=True)
-class IssuesView:
+class IssuesView(NamedTuple):
+    """The case's issues and options, parties and documents."""
+
     case: Case
+    size: int  # packages in the outcome space
+    status_quo: Package | None  # what the parties get when talks fail; None for no agreement
 
-    def to_dict(self) -> dict[str, Any]:
-        return self.case.to_dict()
 
+class PartyView(NamedTuple):
+    """One party's rules, each with its kind, expression and citation."""
 
-@dataclass(frozen=True, slots=True)
-class PartyView:
     party: Party
 
-    def to_dict(self) -> dict[str, Any]:
-        return self.party.to_dict()
+
+def issues_view(case: Case) -> IssuesView:
+    """The case as `show` prints it, without building its outcome space."""
+    from nposition.reports.results import package_of  # not needed by `show PARTY`
+
+    return IssuesView(
+        case,
+        math.prod(len(issue.options) for issue in case.issues),
+        None if case.status_quo is None else package_of(case, case.status_quo),
+    )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 from nposition.errors import Problem, Severity
 
 
-@dataclass(frozen=True, slots=True)
-class Validation:
+class Validation(NamedTuple):
     """The outcome of `nposition validate`: the case and every problem found in its files."""
 
     case: str
@@ -22,22 +20,3 @@ class Validation:
     @property
     def warnings(self) -> int:
         return len(self.problems) - self.errors
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "case": self.case,
-            "ok": self.errors == 0,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "problems": [
-                {
-                    "file": p.location.path,
-                    "line": p.location.line,
-                    "column": p.location.column,
-                    "severity": p.severity.value,
-                    "message": p.message,
-                    "detail": p.detail,
-                }
-                for p in self.problems
-            ],
-        }
