@@ -285,7 +285,7 @@ class Workspace:
                 where = Location(str(self.folder / layout.CASE_FILE))
                 problems.append(Problem(where, Severity.ERROR, str(e)))
         name = case.id if case is not None else self.folder.name
-        return Validation(name, tuple(sorted(problems, key=Problem.sort_key)))
+        return Validation.of(name, problems)
 
     def _lint(self, case: Case) -> list[Problem]:
         from nposition.engine.lint import lint

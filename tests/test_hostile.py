@@ -312,3 +312,15 @@ def test_doubtful_sources_are_warned(mini: Path, old: str, new: str, message: st
     result = run("validate", positions=mini.parent)
     assert f"buyer.yaml:5:5: warning: rule 'not-high' of buyer: {message}" in result.output
     assert run("validate", "--strict", positions=mini.parent).exit_code == 2
+
+
+def test_validate_prints_problems_on_stderr(mini: Path) -> None:
+    """`validate` writes located problems to stderr and only its verdict to stdout (JSON: stdout)."""
+    buyer = mini / "buyer.yaml"
+    buyer.write_text(buyer.read_text().replace("require: price < high", "require: price < hihg"))
+    result = run("validate", positions=mini.parent)
+    assert result.exit_code == 2
+    assert "unknown option 'hihg'" in result.stderr
+    assert "unknown option 'hihg'" not in result.stdout
+    assert "case 'mini': invalid (1 error, 0 warnings)" in result.stdout
+    assert "unknown option 'hihg'" in run("validate", "--format", "json", positions=mini.parent).stdout

@@ -1,5 +1,6 @@
 """`nposition validate`: load and lint every file of the case, reporting all problems at once."""
 
+import sys
 from typing import Annotated
 
 import typer
@@ -20,6 +21,10 @@ def validate(
 ) -> None:
     """Check every file of the case (syntax, names, sources, contradictions); exit 2 on errors."""
     report = STATE.workspace().validate()
+    if fmt is Format.TABLE:  # located problems are diagnostics: stderr, where CI logs expect them
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        report = report._replace(problems=())
     output(report, fmt)
     if report.errors or (strict and report.warnings):
         raise typer.Exit(2)

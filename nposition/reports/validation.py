@@ -8,15 +8,17 @@ from nposition.errors import Problem, Severity
 
 
 class Validation(NamedTuple):
-    """The outcome of `nposition validate`: the case and every problem found in its files."""
+    """The outcome of `nposition validate`: the case, every problem found in its files, and how
+    many are errors and warnings (kept when the problems are printed elsewhere)."""
 
     case: str
     problems: tuple[Problem, ...]
+    errors: int
+    warnings: int
 
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.problems) - self.errors
+    @classmethod
+    def of(cls, case: str, problems: list[Problem]) -> Validation:
+        """The report of these problems, sorted by place."""
+        ordered = tuple(sorted(problems, key=Problem.sort_key))
+        errors = sum(1 for p in ordered if p.severity is Severity.ERROR)
+        return cls(case, ordered, errors, len(ordered) - errors)
