@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -69,3 +70,14 @@ class UsageError(NPositionError):
 
 class SpaceTooLargeError(NPositionError):
     """The outcome space exceeds the configured limit."""
+
+
+def suggest(name: str, known: Sequence[str]) -> str:
+    """`did you mean 'x'?` text for a misspelt name, or the list of known names."""
+    import difflib  # only on the error path: keeps start-up cheap
+
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"known: {shown}"
