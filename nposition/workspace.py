@@ -129,7 +129,7 @@ class Workspace:
 
     def _known(self, name: str) -> None:
         if name != BASELINE and name not in self.scenario_files:
-            from nposition.model.expr import suggest
+            from nposition.errors import suggest
 
             names = self.scenario_names
             raise UsageError(f"unknown scenario '{name}' ({suggest(name, names or ['(none)'])})")
@@ -266,7 +266,7 @@ class Workspace:
             return issues_view(case)
         ids = [p.id for p in case.parties]
         if party not in ids:
-            from nposition.model.expr import suggest
+            from nposition.errors import suggest
 
             raise UsageError(f"unknown party '{party}' ({suggest(party, ids)})")
         return PartyView(case.party(party))

@@ -66,7 +66,9 @@ def test_validate_strict_fails_on_warnings(cases: Path, tmp_path: Path) -> None:
     assert run(tmp_path, "validate").exit_code == 0
     result = run(tmp_path, "validate", "--strict")
     assert result.exit_code == 2
-    assert "rule 'basic-means-slow' of seller never applies" in result.stderr  # diagnostics go to stderr
+    assert (
+        "rule 'basic-means-slow' of seller never applies" in result.stderr
+    )  # diagnostics go to stderr
 
 
 def test_unknown_case_is_usage_error(cases: Path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import itertools
+import pickle
 from typing import Any
 
 import pytest
@@ -117,6 +119,33 @@ def test_test_nodes_keep_character_offsets() -> None:
     """A test remembers where its issue and each of its options start in the text."""
     node = expr.parse("not  price in [low,  mid]")
     assert node == expr.Not(expr.Test("price", "in", ("low", "mid"), 5, (15, 21)))
+
+
+def test_nodes_are_equal_by_class_and_fields() -> None:
+    """Nodes compare and hash by class and fields: an `And` is never equal to the same `Or`."""
+    args = (expr.Member(0, frozenset({1})), expr.Const(True))
+    assert expr.And(args) == expr.And(tuple(args))
+    assert hash(expr.And(args)) == hash(expr.And(tuple(args)))
+    assert expr.And(args) != expr.Or(args)
+    assert expr.Not(expr.Const(True)) != expr.Not(expr.Const(False))
+    assert expr.Const(True) != (True,)
+
+
+def test_nodes_are_immutable() -> None:
+    """A node's fields cannot be reassigned or deleted, so its cached hash stays right."""
+    node = expr.Member(0, frozenset({1}))
+    with pytest.raises(AttributeError, match="Member is immutable"):
+        node.issue = 1
+    with pytest.raises(AttributeError, match="Member is immutable"):
+        del node.allowed
+
+
+def test_nodes_pickle_copy_and_repr() -> None:
+    """A tree survives pickling and deep copies, and its repr names every field."""
+    tree = expr.parse("price == low -> not warranty in [none, basic]")
+    assert pickle.loads(pickle.dumps(tree)) == tree
+    assert copy.deepcopy(tree) == tree
+    assert repr(expr.Member(1, frozenset({2}))) == "Member(issue=1, allowed=frozenset({2}))"
 
 
 # --- syntax errors -----------------------------------------------------------------------------

@@ -323,4 +323,6 @@ def test_validate_prints_problems_on_stderr(mini: Path) -> None:
     assert "unknown option 'hihg'" in result.stderr
     assert "unknown option 'hihg'" not in result.stdout
     assert "case 'mini': invalid (1 error, 0 warnings)" in result.stdout
-    assert "unknown option 'hihg'" in run("validate", "--format", "json", positions=mini.parent).stdout
+    assert (
+        "unknown option 'hihg'" in run("validate", "--format", "json", positions=mini.parent).stdout
+    )

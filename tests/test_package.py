@@ -7,8 +7,9 @@ import sys
 
 import pytest
 import typer
+from typer.core import TyperGroup
 
-from nposition.cli import app
+from nposition.cli import COMMANDS, app
 from nposition.formats.layout import bundled_positions
 
 from .conftest import REPO
@@ -42,8 +43,20 @@ def test_library_does_not_import_cli_or_rich(module: str) -> None:
 
 
 def _commands() -> dict[str, typer.core.TyperCommand]:
+    """Every command, built (the group builds a command only when asked for it)."""
     group = typer.main.get_command(app)
-    return dict(group.commands)  # type: ignore[attr-defined]
+    assert isinstance(group, TyperGroup)
+    ctx = typer.Context(group)
+    commands = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+    return {name: c for name, c in commands.items() if isinstance(c, typer.core.TyperCommand)}
+
+
+def test_every_command_module_is_listed() -> None:
+    """Each command module of nposition.cli is in COMMANDS, and each name there builds a command."""
+    folder = REPO / "nposition" / "cli"
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__", "common"}
+    assert set(COMMANDS.values()) == modules
+    assert list(_commands()) == list(COMMANDS)
 
 
 def test_every_command_has_help_and_is_in_readme() -> None:

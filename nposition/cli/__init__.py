@@ -1,20 +1,79 @@
 """The command-line interface: the only place that imports typer, wires layers, and exits.
 
+One module per command; a run imports only the module of the command it runs (see `Commands`).
 The command modules do without `from __future__ import annotations`: typer would otherwise have
-to evaluate every annotation string of every command at each start.
+to evaluate the annotation strings of the command at each start.
 """
 
+import importlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from nposition import __version__
-from nposition.cli import analyze, check, compare, explain, genius, plot, schema, show, validate
 from nposition.cli.common import STATE
 
+if TYPE_CHECKING:
+    from typer._click import Command, Context  # what TyperGroup's methods are typed with
+
+# Every command, in the order `--help` lists them, and the module of nposition.cli defining it.
+COMMANDS = {
+    "validate": "validate",
+    "show": "show",
+    "analyze": "analyze",
+    "explain": "explain",
+    "compare": "compare",
+    "diff": "compare",
+    "check": "check",
+    "plot": "plot",
+    "schema": "schema",
+    "import-genius": "genius",
+}
+
+
+class Commands(TyperGroup):
+    """The group of commands, each imported and built on first use rather than all at start.
+
+    Building every command at each start costs milliseconds (nine modules imported, every
+    signature turned into click parameters) that a run of one command does not need; `--help`
+    and shell completion, which list them all, build them all.
+    """
+
+    def list_commands(self, ctx: "Context") -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: "Context", cmd_name: str) -> "Command | None":
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            self._build(module)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(
+        self, ctx: "Context", args: list[str]
+    ) -> "tuple[str | None, Command | None, list[str]]":
+        if args and args[0] not in COMMANDS:  # a typo: typer suggests from the commands built
+            for name in COMMANDS:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
+    def _build(self, module: str) -> None:
+        """Add the commands of one module (`compare` defines two) to the group."""
+        holder = typer.Typer()
+        importlib.import_module(f"{__name__}.{module}").register(holder)
+        for info in holder.registered_commands:
+            command = typer.main.get_command_from_info(
+                info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=self.rich_markup_mode,
+            )
+            self.add_command(command)
+
+
 app = typer.Typer(
+    cls=Commands,
     name="nposition",
     help=(
         "Analyze negotiation positions written as cited YAML rules: where they overlap, which "
@@ -67,10 +126,6 @@ def configure(
     STATE.max_packages = max_packages
     STATE.debug = debug
     STATE.opened = None
-
-
-for module in (validate, show, analyze, explain, compare, check, plot, schema, genius):
-    module.register(app)
 
 
 GLOBAL_OPTIONS = {"--positions": True, "--case": True, "--max-packages": True, "--debug": False}

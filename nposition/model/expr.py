@@ -1,4 +1,4 @@
-"""The rule expression language: tokenizer, recursive-descent parser and name resolution.
+"""The rule expression language: its grammar, tokenizer and recursive-descent parser.
 
 Grammar (precedence `not` > `and` > `or` > `->`, `->` right-associative)::
 
@@ -8,20 +8,53 @@ Grammar (precedence `not` > `and` > `or` > `->`, `->` right-associative)::
             | ISSUE ('in' | 'not in') '[' OPTION (',' OPTION)* ']'
             | ISSUE ('<' | '<=' | '>' | '>=') OPTION      # ordered issues only
 
-Parsing gives a syntax tree that keeps character offsets; `resolve` checks the names against the
-case's issues and turns every test into a `Member` (an issue and the set of option indices that
-satisfy it), the only form the engine evaluates.
+Parsing gives a syntax tree (`nposition.model.tree`) that keeps character offsets; `resolve`
+(`nposition.model.resolve`) checks its names against the case's issues and turns every test into a
+`Member`, the only form the engine evaluates. This module is the language's one door: the tree,
+resolution and evaluation are importable from here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-if TYPE_CHECKING:
-    from nposition.model.case import Issue
+from nposition.errors import suggest
+from nposition.model.resolve import holds, members, resolve
+from nposition.model.tree import (
+    And,
+    Const,
+    ExprError,
+    Implies,
+    Member,
+    Node,
+    Not,
+    Or,
+    Test,
+    caret,
+)
+
+__all__ = [
+    "KEYWORDS",
+    "MAX_DEPTH",
+    "MAX_TREE_DEPTH",
+    "NAME_RE",
+    "And",
+    "Const",
+    "ExprError",
+    "Implies",
+    "Member",
+    "Node",
+    "Not",
+    "Or",
+    "Test",
+    "caret",
+    "holds",
+    "members",
+    "parse",
+    "resolve",
+    "suggest",
+]
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 NAME_RE = re.compile(r"[A-Za-z0-9_]+\Z")
@@ -29,72 +62,6 @@ _TOKEN_RE = re.compile(r"\s*(?:(?P<name>[A-Za-z0-9_]+)|(?P<op>==|!=|<=|>=|->|[<>
 _COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 MAX_DEPTH = 50  # parentheses, and '->' in one chain
 MAX_TREE_DEPTH = 200
-
-
-class ExprError(Exception):
-    """A problem inside one expression, at character offsets [start, end)."""
-
-    def __init__(self, message: str, start: int, end: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.start = start
-        self.end = max(end if end is not None else start + 1, start + 1)
-
-
-def caret(text: str, start: int, end: int) -> str:
-    """The expression with carets under characters [start, end), indented for a report."""
-    line = "".join(" " if c.isspace() else c for c in text)
-    width = max(1, min(end, len(line) + 1) - start)
-    return f"    {line}\n    {' ' * start}{'^' * width}"
-
-
-# --- syntax tree -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Const:
-    value: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Test:
-    issue: str
-    op: str  # one of _COMPARISONS, 'in' or 'not in'
-    options: tuple[str, ...]
-    issue_start: int
-    option_starts: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    arg: Node
-
-
-@dataclass(frozen=True, slots=True)
-class And:
-    args: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Or:
-    args: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Implies:
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """A resolved test: the package's option on `issue` is one of `allowed` (indices)."""
-
-    issue: int
-    allowed: frozenset[int]
-
-
-Node = Const | Test | Not | And | Or | Implies | Member
 
 
 class _Token(NamedTuple):
@@ -309,129 +276,3 @@ def _depth(root: Node) -> int:
             case Implies(left, right):
                 stack.extend(((left, depth + 1), (right, depth + 1)))
     return deepest
-
-
-# --- resolution ------------------------------------------------------------------------------
-
-
-def suggest(name: str, known: Sequence[str]) -> str:
-    """`did you mean 'x'?` text for a misspelt name, or the list of known names."""
-    import difflib  # only on the error path: keeps start-up cheap
-
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-    if close:
-        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-    return f"known: {shown}"
-
-
-def resolve(node: Node, issues: Sequence[Issue]) -> tuple[Node, list[ExprError]]:
-    """Check names against `issues` and replace tests by `Member`s; collect every name error."""
-    by_id = {issue.id: i for i, issue in enumerate(issues)}
-    errors: list[ExprError] = []
-
-    def go(n: Node) -> Node:
-        match n:
-            case Test():
-                return _resolve_test(n, issues, by_id, errors)
-            case Not(arg):
-                return Not(go(arg))
-            case And(args):
-                return And(tuple(go(a) for a in args))
-            case Or(args):
-                return Or(tuple(go(a) for a in args))
-            case Implies(left, right):
-                return Implies(go(left), go(right))
-        return n
-
-    return go(node), errors
-
-
-def _resolve_test(
-    test: Test, issues: Sequence[Issue], by_id: dict[str, int], errors: list[ExprError]
-) -> Node:
-    index = by_id.get(test.issue)
-    if index is None:
-        errors.append(
-            ExprError(
-                f"unknown issue '{test.issue}' ({suggest(test.issue, list(by_id))})",
-                test.issue_start,
-                test.issue_start + len(test.issue),
-            )
-        )
-        return Const(True)
-    issue = issues[index]
-    option_ids = [o.id for o in issue.options]
-    positions: list[int] = []
-    for name, start in zip(test.options, test.option_starts, strict=True):
-        if name in option_ids:
-            positions.append(option_ids.index(name))
-        else:
-            errors.append(
-                ExprError(
-                    f"unknown option '{name}' for issue '{issue.id}' ({suggest(name, option_ids)})",
-                    start,
-                    start + len(name),
-                )
-            )
-    if len(positions) != len(test.options):
-        return Const(True)
-    every = frozenset(range(len(option_ids)))
-    if test.op in ("<", "<=", ">", ">=") and not issue.ordered:
-        errors.append(
-            ExprError(
-                f"'{test.op}' needs an ordered issue, and '{issue.id}' is not "
-                "(add `ordered: true` to it, or use '==', '!=', 'in')",
-                test.issue_start,
-                test.option_starts[0] + len(test.options[0]),
-            )
-        )
-        return Const(True)
-    pivot = positions[0]
-    allowed = {
-        "==": frozenset({pivot}),
-        "!=": every - {pivot},
-        "<": frozenset(range(pivot)),
-        "<=": frozenset(range(pivot + 1)),
-        ">": frozenset(range(pivot + 1, len(option_ids))),
-        ">=": frozenset(range(pivot, len(option_ids))),
-        "in": frozenset(positions),
-        "not in": every - set(positions),
-    }[test.op]
-    return Member(index, allowed)
-
-
-# --- evaluation helpers ----------------------------------------------------------------------
-
-
-def holds(node: Node, package: Sequence[int]) -> bool:
-    """Evaluate a resolved expression on one package (a tuple of option indices)."""
-    match node:
-        case Member(issue, allowed):
-            return package[issue] in allowed
-        case Const(value):
-            return value
-        case Not(arg):
-            return not holds(arg, package)
-        case And(args):
-            return all(holds(a, package) for a in args)
-        case Or(args):
-            return any(holds(a, package) for a in args)
-        case Implies(left, right):
-            return not holds(left, package) or holds(right, package)
-    raise TypeError(f"unresolved expression node {node!r}")
-
-
-def members(node: Node) -> Iterator[Member]:
-    """Every resolved test in an expression."""
-    match node:
-        case Member():
-            yield node
-        case Not(arg):
-            yield from members(arg)
-        case And(args) | Or(args):
-            for a in args:
-                yield from members(a)
-        case Implies(left, right):
-            yield from members(left)
-            yield from members(right)
