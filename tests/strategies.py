@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from nposition.errors import Location
 from nposition.model import expr
-from nposition.model.case import Case, Expression, Issue, Option, Party, Rule, RuleKind, Source
+from nposition.model.case import Case, Issue, Option, Party, Rule, RuleKind, Source
+from nposition.model.tree import Expression
 
 Package = tuple[int, ...]
 Tree = tuple[Any, ...]  # ("const", bool) | ("test", issue, op, options) | (op, *children)

@@ -94,7 +94,7 @@ class Space:
         """The packages where a rule holds: where its `when` is false or its `require` true."""
         bits = self._rules.get(rule)
         if bits is None:
-            bits = self.eval(rule.require.node)
+            bits = self.full if rule.require is None else self.eval(rule.require.node)
             if rule.when is not None:
                 bits |= self.full ^ self.eval(rule.when.node)
             self._rules[rule] = bits

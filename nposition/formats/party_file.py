@@ -13,7 +13,8 @@ from nposition.errors import Location, Problem, Severity
 from nposition.formats import spec
 from nposition.formats.yamlio import Reader, text_of
 from nposition.model import expr
-from nposition.model.case import Expression, Issue, Party, Rule, RuleKind, Source
+from nposition.model.case import Issue, Party, Rule, RuleKind, Source
+from nposition.model.tree import Expression
 
 
 def read_party(

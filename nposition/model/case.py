@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from nposition.errors import Location
-from nposition.model.expr import Node
+from nposition.model.tree import Expression
 
 
 class RuleKind(StrEnum):
@@ -18,6 +18,7 @@ class RuleKind(StrEnum):
 class Option:
     id: str
     label: str
+    value: float | None = None  # a number, when the issue's options carry values (all or none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +28,19 @@ class Issue:
     options: tuple[Option, ...]
     ordered: bool = False
     description: str = ""
+    applies_when: Expression | None = None  # where false, the issue has no option: it is n/a
 
     def option_ids(self) -> list[str]:
         return [o.id for o in self.options]
+
+    @property
+    def has_values(self) -> bool:
+        return bool(self.options) and self.options[0].value is not None
+
+    @property
+    def na(self) -> int | None:
+        """The digit that stands for n/a in a package (one past the options), or None."""
+        return len(self.options) if self.applies_when is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +67,36 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
-class Expression:
-    """An expression as written (for display and error carets) and resolved (for evaluation)."""
+class Scores:
+    """A value function over one issue's options: `weight x score` joins the utility."""
 
+    issue: int  # index in the case's issues
+    scores: tuple[float, ...]  # per option, in [0, 1]; unlisted options and n/a score 0
+    text: str  # as written, e.g. `wage_increase: pct_0 0, pct_2 0.5, pct_4 1`
+
+    def of(self, digit: int) -> float:
+        return self.scores[digit] if digit < len(self.scores) else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """A weaker level of a red line: what the party accepts when it retreats that far."""
+
+    require: Expression
+    cost: float  # the total cost of retreating to this level
+    text: str = ""
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """A package that breaks a constraint does not exist; no party owns or concedes it."""
+
+    id: str
     text: str
-    node: Node
-    location: Location  # of the first character of the text in its file
+    require: Expression
+    source: Source | None = None
+    location: Location = field(default=Location(""), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +105,14 @@ class Rule:
     id: str
     kind: RuleKind
     text: str
-    require: Expression
+    require: Expression | None  # None only for a value-function preference (`scores`)
     source: Source
-    when: Expression | None = None
+    when: Expression | None = None  # red lines only
     cost: float = 1.0
     weight: float = 1.0
     location: Location = field(default=Location(""), compare=False)
+    scores: Scores | None = None  # preferences only, instead of `require`
+    fallbacks: tuple[Fallback, ...] = ()  # red lines only, strongest first
 
     @property
     def key(self) -> str:
@@ -88,6 +125,25 @@ class Rule:
         if self.kind is RuleKind.RED_LINE:
             return f"cost {number(self.cost)}"
         return f"weight {number(self.weight)}"
+
+    @property
+    def statement(self) -> str:
+        """What the rule asks, as written: its requirement, or its value function."""
+        if self.require is not None:
+            return self.require.text
+        return f"scores {self.scores.text}" if self.scores else ""
+
+    def level(self, k: int) -> Expression:
+        """The requirement at level k: 0 is the stated rule, k the k-th fallback."""
+        found = self.require if k == 0 else self.fallbacks[k - 1].require
+        assert found is not None, "a red line always has a requirement"
+        return found
+
+    def level_cost(self, k: int) -> float:
+        """The cost of retreating to level k (k = len(fallbacks) + 1 drops the rule)."""
+        if k == 0:
+            return 0.0
+        return self.fallbacks[k - 1].cost if k <= len(self.fallbacks) else self.cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +174,7 @@ class Case:
     status_quo: tuple[int, ...] | None = None  # option index per issue, None for no agreement
     description: str = ""
     path: str = ""
+    constraints: tuple[Constraint, ...] = ()
 
     def issue(self, issue_id: str) -> Issue:
         return next(i for i in self.issues if i.id == issue_id)

@@ -9,7 +9,10 @@ nodes are equal only to a node of the same class with equal fields. `match` on t
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from nposition.errors import Location
 
 
 class ExprError(Exception):
@@ -154,4 +157,52 @@ class Member(_Node):
         self._seal()
 
 
-Node = Const | Test | Not | And | Or | Implies | Member
+class Linear(_Node):
+    """A resolved numeric test: `sum(coef x value of issue) + constant <op> 0`, in integers.
+
+    Each term is (issue index, coefficient, the issue's scaled values by option digit, None for
+    the n/a digit). Values and literals share one decimal scale, so the arithmetic is exact. A
+    test that touches an n/a issue is false, except `!=`, which is true.
+    """
+
+    __slots__ = __match_args__ = ("terms", "constant", "op")
+    terms: tuple[tuple[int, int, tuple[int | None, ...]], ...]
+    constant: int
+    op: str  # '==', '!=', '<', '<=', '>' or '>='
+
+    def __init__(
+        self, terms: tuple[tuple[int, int, tuple[int | None, ...]], ...], constant: int, op: str
+    ) -> None:
+        _assign(self, "terms", terms)
+        _assign(self, "constant", constant)
+        _assign(self, "op", op)
+        self._seal()
+
+    def test(self, total: int) -> bool:
+        """Whether a total (the left side minus the right) satisfies the comparison."""
+        return {
+            "==": total == 0,
+            "!=": total != 0,
+            "<": total < 0,
+            "<=": total <= 0,
+            ">": total > 0,
+            ">=": total >= 0,
+        }[self.op]
+
+
+Node = Const | Test | Not | And | Or | Implies | Member | Linear
+
+
+class Expression(_Node):
+    """An expression as written (for display and error carets) and resolved (for evaluation)."""
+
+    __slots__ = __match_args__ = ("text", "node", "location")
+    text: str
+    node: Node
+    location: Location  # of the first character of the text in its file
+
+    def __init__(self, text: str, node: Node, location: Location) -> None:
+        _assign(self, "text", text)
+        _assign(self, "node", node)
+        _assign(self, "location", location)
+        self._seal()

@@ -45,7 +45,7 @@ def _rule_check(c: RuleCheck) -> Json:
         "rule": r.key,
         "kind": r.kind.value,
         "text": r.text,
-        "require": r.require.text,
+        "require": r.require.text if r.require else None,
         "when": r.when.text if r.when else None,
         "status": c.status.value,
         "broken_in": c.broken_in,
@@ -116,7 +116,7 @@ def party_view(v: PartyView) -> Json:
 
 def _rule(r: Rule) -> Json:
     out: Json = {"id": r.id, "key": r.key, "kind": r.kind.value, "text": r.text}
-    out["require"] = r.require.text
+    out["require"] = r.require.text if r.require else None
     out["when"] = r.when.text if r.when else None
     if r.kind is RuleKind.RED_LINE:
         out["cost"] = number(r.cost)

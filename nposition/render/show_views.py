@@ -103,7 +103,7 @@ def kind(rule: Rule) -> str:
 
 def expression(rule: Rule, sep: str) -> str:
     """`when C` + separator + `R`, or `R` alone."""
-    return (f"when {rule.when.text}{sep}" if rule.when else "") + rule.require.text
+    return (f"when {rule.when.text}{sep}" if rule.when else "") + rule.statement
 
 
 def _source(s: Source) -> str:

@@ -94,7 +94,7 @@ def _solution(result: Analysis, solution: Solution) -> UtilityPoint | None:
 def describe(rule: Rule) -> str:
     """A rule in one line: kind, strength, condition and requirement."""
     when = f"when {rule.when.text}: " if rule.when else ""
-    return f"{rule.kind.value} ({rule.strength}) {when}{rule.require.text}"
+    return f"{rule.kind.value} ({rule.strength}) {when}{rule.statement}"
 
 
 def _rule_changes(a: Case, b: Case) -> tuple[RuleChange, ...]:
