@@ -13,6 +13,7 @@ from nposition.render.blocks import (
     Para,
     Table,
     num,
+    option_text,
     package_text,
     plural,
     point_text,
@@ -71,8 +72,8 @@ def _parties_and_issues(a: Analysis) -> list[Block]:
             (
                 (
                     i.id,
-                    *(", ".join(i.acceptable[p]) or "-" for p in party_ids),
-                    ", ".join(i.common) or "-",
+                    *(", ".join(map(option_text, i.acceptable[p])) or "-" for p in party_ids),
+                    ", ".join(map(option_text, i.common)) or "-",
                     tone(i.status.value),
                 )
                 for i in a.issues
@@ -143,16 +144,20 @@ def zone_blocks(title: str, zone: ZoneView) -> list[Block]:
             else f"all {zone.size:,}"
         )
         out.append(
-            table(f"{title}: packages ({shown})", columns, (p.options for p in zone.packages))
+            table(
+                f"{title}: packages ({shown})",
+                columns,
+                (tuple(map(option_text, p.options)) for p in zone.packages),
+            )
         )
     return out
 
 
 def _box_text(box: Box) -> str:
     return "\n".join(
-        f"{a.issue} in {', '.join(a.options)}"
+        f"{a.issue} in {', '.join(map(option_text, a.options))}"
         if len(a.options) > 1
-        else f"{a.issue} = {a.options[0]}"
+        else f"{a.issue} = {option_text(a.options[0])}"
         for a in box
     )
 

@@ -86,12 +86,20 @@ def num(x: float) -> str:
 
 def package_text(package: Package) -> str:
     """A package as `issue=option` lines, readable whatever the options are called."""
-    return "\n".join(f"{issue}={option}" for issue, option in package.items())
+    return "\n".join(f"{issue}={option}" for issue, option in package.items() if option)
 
 
 def package_line(package: Package) -> str:
     """A package on one line: `issue=option, issue=option`."""
-    return ", ".join(f"{issue}={option}" for issue, option in package.items())
+    return ", ".join(f"{issue}={option}" for issue, option in package.items() if option)
+
+
+def option_text(option: str | None) -> str:
+    """An option as tables print it; `n/a` where the issue does not apply."""
+    return option or NA
+
+
+NA = "n/a"
 
 
 def utilities_text(utilities: Mapping[str, float]) -> str:

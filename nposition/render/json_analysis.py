@@ -48,7 +48,7 @@ def analysis(a: Analysis) -> Json:
     }
 
 
-def _box(box: Box) -> dict[str, list[str]]:
+def _box(box: Box) -> dict[str, list[str | None]]:
     return {a.issue: list(a.options) for a in box}
 
 

@@ -23,6 +23,7 @@ from nposition.reports.results import (
     SolutionsView,
     UtilityPoint,
     ZoneView,
+    option_id,
     package_of,
 )
 from nposition.reports.results import (
@@ -166,9 +167,9 @@ def view(case: Case, space: Space, bits: int, limit: int) -> ZoneView:
 def _box(case: Case, box: Box) -> tuple[Allowed, ...]:
     """A box by the issues it restricts and the options it allows on each."""
     return tuple(
-        Allowed(issue.id, tuple(issue.options[o].id for o in sorted(allowed)))
+        Allowed(issue.id, tuple(option_id(issue, o) for o in sorted(allowed)))
         for issue, allowed in zip(case.issues, box, strict=True)
-        if len(allowed) < len(issue.options)
+        if len(allowed) < len(issue.options) + (issue.na is not None)
     )
 
 
@@ -227,15 +228,14 @@ def best_package(valuation: Valuation, bits: int) -> int | None:
 
 def _issue_view(case: Case, o: IssueOverlap) -> IssueView:
     issue = case.issues[o.issue]
-    ids = issue.option_ids()
     return IssueView(
         id=issue.id,
         title=issue.title,
         acceptable={
-            p.id: tuple(ids[i] for i in sorted(opts))
+            p.id: tuple(option_id(issue, i) for i in sorted(opts))
             for p, opts in zip(case.parties, o.acceptable, strict=True)
         },
-        common=tuple(ids[i] for i in sorted(o.common)),
+        common=tuple(option_id(issue, i) for i in sorted(o.common)),
         status=o.status,
     )
 
