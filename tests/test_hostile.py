@@ -373,3 +373,21 @@ def test_cut_short_enumeration_fails_a_cost_check_loudly(
     result = run("check", "--format", "json", positions=mini.parent)
     assert result.exit_code == 1, result.output
     assert "stopped at its limit" in result.stdout
+
+
+# --- reports that mislead a newcomer -----------------------------------------------------------
+
+
+def test_sensitivity_accounts_for_every_run() -> None:
+    """Every run is in the sensitivity table (no solution too), and 1 in 200 is not shown as 0%."""
+    from nposition.render.analysis_views import _sensitivity, share
+    from nposition.reports.results import Package
+    from nposition.reports.sensitivity import Sensitivity, Tally
+
+    s = Sensitivity(200, 0, 0.5, 1.5, (Tally(Package(("a",), ("x",)), 150),), 1)
+    rows = _sensitivity(s).rows
+    assert sum(int(r[1].text) for r in rows) == 200
+    assert [r[2].text for r in rows][-2:] == ["other packages", "no solution"]
+    assert share(1, 200) == "0.5%"
+    assert share(1, 5000) == "<0.1%"
+    assert share(0, 200) == "0%"

@@ -197,10 +197,24 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
 
 
 def _sensitivity(s: Sensitivity) -> Block:
-    missing = f"; no solution in {plural(s.no_solution, 'run')}" if s.no_solution else ""
+    """Every run accounted for: each listed package, the others together, and no solution."""
+    rows = [(share(t.runs, s.runs), str(t.runs), package_text(t.package)) for t in s.nash]
+    others = s.runs - s.no_solution - sum(t.runs for t in s.nash)
+    if others:
+        rows.append((share(others, s.runs), str(others), "other packages"))
+    if s.no_solution:
+        rows.append((share(s.no_solution, s.runs), str(s.no_solution), "no solution"))
     return table(
         f"Sensitivity: the Nash package over {plural(s.runs, 'run')} with each preference weight "
-        f"times a factor in [{s.low}, {s.high}] (seed {s.seed}){missing}",
+        f"times a factor in [{s.low}, {s.high}] (seed {s.seed})",
         ("share", "runs", "package"),
-        ((f"{t.runs / s.runs:.0%}", str(t.runs), package_text(t.package)) for t in s.nash),
+        rows,
     )
+
+
+def share(part: int, whole: int) -> str:
+    """A share of runs as a percentage that never shows a non-zero part as 0%."""
+    value = 100 * part / whole if whole else 0.0
+    if part and value < 1:
+        return f"{value:.1f}%" if value >= 0.1 else "<0.1%"
+    return f"{value:.0f}%"
