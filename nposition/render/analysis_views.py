@@ -19,6 +19,7 @@ from nposition.render.blocks import (
     point_text,
     table,
     tone,
+    utility,
 )
 from nposition.reports.results import Basis
 
@@ -169,7 +170,7 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
         if s.basis is Basis.ZONE
         else f"the zone that the cheapest concession would open (dropping {', '.join(s.concession)})"
     )
-    d = ", ".join(f"{p} {num(s.disagreement[p])}" for p in parties)
+    d = ", ".join(f"{p} {utility(s.disagreement[p])}" for p in parties)
     give = "gives" if s.candidates == 1 else "give"
     distinct = (
         f" ({plural(s.pareto_distinct, 'distinct utility point')})"
@@ -185,7 +186,7 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
     rows = [
         (
             label,
-            *(f"{point.utilities[p]:.3f}" for p in parties),
+            *(utility(point.utilities[p]) for p in parties),
             package_text(point.package),
         )
         for name, label in SOLUTION_NAMES.items()

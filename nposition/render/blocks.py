@@ -104,7 +104,12 @@ NA = "n/a"
 
 def utilities_text(utilities: Mapping[str, float]) -> str:
     """Each party's utility to three decimals: `japan 0.500, russia 0.750`."""
-    return ", ".join(f"{party} {u:.3f}" for party, u in utilities.items())
+    return ", ".join(f"{party} {utility(u)}" for party, u in utilities.items())
+
+
+def utility(u: float) -> str:
+    """A utility or reservation as every table prints it: three decimals."""
+    return f"{u:.3f}"
 
 
 def point_text(point: UtilityPoint | None) -> str:
