@@ -24,6 +24,7 @@ from nposition.render.blocks import (
 from nposition.reports.results import Basis
 
 if TYPE_CHECKING:
+    from nposition.reports.coalitions import Coalitions
     from nposition.reports.results import (
         Analysis,
         Box,
@@ -47,6 +48,8 @@ def analysis(a: Analysis) -> list[Block]:
             Para("Enumeration stopped at its limit: conflicts and concessions are partial.", "warn")
         )
     out += _parties_and_issues(a)
+    if a.coalitions is not None:
+        out.append(_coalitions(a.coalitions))
     out += _conflicts_and_concessions(a)
     out.extend(zone_blocks("Zone of agreement", a.zone))
     if a.solutions is not None:
@@ -54,6 +57,17 @@ def analysis(a: Analysis) -> list[Block]:
     if a.sensitivity is not None:
         out.append(_sensitivity(a.sensitivity))
     return out
+
+
+def _coalitions(c: Coalitions) -> Block:
+    """Each group's zone on its own red lines; the parties whose red lines alone block."""
+    blocking = ", ".join(c.blocking) or "none alone"
+    more = "" if c.complete else f" (the first {len(c.groups):,} groups, smallest first)"
+    return table(
+        f"Coalitions: the zone of each group's red lines{more}; blocking: {blocking}",
+        ("parties", "zone"),
+        ((", ".join(g.parties), f"{g.zone_size:,}") for g in c.groups),
+    )
 
 
 def _parties_and_issues(a: Analysis) -> list[Block]:

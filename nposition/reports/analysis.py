@@ -32,6 +32,7 @@ from nposition.reports.results import (
 
 if TYPE_CHECKING:
     from nposition.model.changes import Scenario
+    from nposition.reports.coalitions import Coalitions
     from nposition.reports.sensitivity import Sensitivity
 
 DEFAULT_LIMIT = 10
@@ -84,7 +85,14 @@ def analyze(
             if sensitivity_runs and solutions
             else None
         ),
+        coalitions=_coalitions(case, space, sets) if len(case.parties) >= 3 else None,
     )
+
+
+def _coalitions(case: Case, space: Space, sets: list[int]) -> Coalitions:
+    from nposition.reports.coalitions import coalitions  # only with three or more parties
+
+    return coalitions([p.id for p in case.parties], sets, space.full)
 
 
 def _enumerate(

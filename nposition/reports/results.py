@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from nposition.engine.bargaining import Solution
     from nposition.engine.zone import IssueStatus
     from nposition.model.case import Case, Issue
+    from nposition.reports.coalitions import Coalitions
     from nposition.reports.sensitivity import Sensitivity
 
 
@@ -158,3 +159,4 @@ class Analysis(NamedTuple):
     verdict: str
     solutions: SolutionsView | None
     sensitivity: Sensitivity | None = None
+    coalitions: Coalitions | None = None  # with three or more parties
