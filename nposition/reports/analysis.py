@@ -11,7 +11,7 @@ from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
 from nposition.engine.zone import Box, IssueOverlap, IssueStatus, acceptable, boxes, overlap
 from nposition.model.case import Case, Rule, number
-from nposition.model.expr import members
+from nposition.model.expr import touched_issues
 from nposition.reports.results import (
     Allowed,
     Basis,
@@ -193,7 +193,7 @@ def rule_issues(case: Case, rules: list[Rule]) -> tuple[str, ...]:
     for rule in rules:
         for node in (rule.require, rule.when):
             if node is not None:
-                used.update(m.issue for m in members(node.node))
+                used.update(touched_issues(node.node))
     return tuple(case.issues[i].id for i in sorted(used))
 
 
