@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from nposition.reports.compare import Comparison, Diff
     from nposition.reports.explain import Explanation
     from nposition.reports.plot import Picture
+    from nposition.reports.reach import Reach
     from nposition.reports.results import Analysis
     from nposition.reports.show import IssuesView, PartyView
     from nposition.reports.validation import Validation
@@ -73,7 +74,7 @@ class Workspace:
         """The outcome space of the case's issues (refused over the limit)."""
         from nposition.engine.space import Space
 
-        return Space(self.base.issues, self.limit)
+        return Space(self.base.issues, self.limit, constraints=self.base.constraints)
 
     @cached_property
     def _scenario_listing(self) -> tuple[dict[str, Path], list[Problem]]:
@@ -156,7 +157,7 @@ class Workspace:
 
     # --- questions --------------------------------------------------------------------------
     @cached_property
-    def _analyses(self) -> dict[tuple[str | None, int], Analysis]:
+    def _analyses(self) -> dict[tuple[str | None, int, tuple[str, ...]], Analysis]:
         return {}
 
     def analysis(
@@ -167,12 +168,14 @@ class Workspace:
         sensitivity_runs: int = 0,
         seed: int = 0,
         step: Callable[[], None] | None = None,
+        by: Sequence[str] = (),
     ) -> Analysis:
         """The full analysis of the case under a scenario (computed once per scenario and limit)."""
         from nposition.reports.analysis import analyze
 
         name = None if scenario == BASELINE else scenario
-        key = (name, limit)
+        self._parties(by)
+        key = (name, limit, tuple(by))
         if not sensitivity_runs and key in self._analyses:
             return self._analyses[key]
         result = analyze(
@@ -183,6 +186,7 @@ class Workspace:
             sensitivity_runs=sensitivity_runs,
             seed=seed,
             step=step,
+            by=by,
         )
         if not sensitivity_runs:
             self._analyses[key] = result
@@ -197,6 +201,34 @@ class Workspace:
         return explain(
             case, parse_package(case, assignments), chosen.id if chosen else None, self.space
         )
+
+    def reach(
+        self,
+        assignments: Sequence[str],
+        scenario: str | None = None,
+        by: Sequence[str] = (),
+        limit: int = 10,
+    ) -> Reach:
+        """The cheapest concessions under which a package of the given form is agreed."""
+        from nposition.reports.explain import parse_package
+        from nposition.reports.reach import reach
+
+        case = self.case(scenario)
+        self._parties(by)
+        if not assignments:
+            raise UsageError("give the deal to reach as ISSUE=OPTION pairs")
+        chosen = self.scenario(scenario)
+        fixed = parse_package(case, assignments)
+        return reach(case, self.space, fixed, chosen.id if chosen else None, by, limit)
+
+    def _parties(self, ids: Sequence[str]) -> None:
+        """Refuse party ids the case does not have (a typo must never pass silently)."""
+        known = [p.id for p in self.base.parties]
+        for party in ids:
+            if party not in known:
+                from nposition.model.expr import suggest
+
+                raise UsageError(f"unknown party '{party}' ({suggest(party, known)})")
 
     def compare(self, names: Sequence[str] = (), limit: int = 0) -> Comparison:
         """The baseline and each named scenario (all of the case's when none are named)."""

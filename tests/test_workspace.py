@@ -62,7 +62,7 @@ def test_check_reads_every_scenario_it_names() -> None:
     report = ws.check()
     named = {o.expectation.scenario for o in report.outcomes} - {"baseline"}
     assert named
-    assert {name for name, _ in ws._analyses} - {None} == named
+    assert {key[0] for key in ws._analyses} - {None} == named
 
 
 def test_analysis_is_cached_per_scenario_and_limit() -> None:

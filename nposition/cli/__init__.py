@@ -25,6 +25,7 @@ COMMANDS = {
     "show": "show",
     "analyze": "analyze",
     "explain": "explain",
+    "reach": "reach",
     "compare": "compare",
     "diff": "compare",
     "check": "check",

@@ -6,7 +6,9 @@ import typer
 
 from nposition.cli.common import (
     STATE,
+    ByOption,
     FormatOption,
+    LimitOption,
     ScenarioOption,
     handle_errors,
     output,
@@ -15,7 +17,6 @@ from nposition.render import Format
 from nposition.render.progress import progress
 
 MAX_SENSITIVITY_RUNS = 100_000
-LimitOption = Annotated[int, typer.Option("--limit", min=0, help="How many zone packages to list.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -26,6 +27,7 @@ def analyze(
     scenario: ScenarioOption = None,
     fmt: FormatOption = Format.TABLE,
     limit: LimitOption = 10,
+    by: ByOption = None,
     fail_on_conflict: Annotated[
         bool,
         typer.Option("--fail-on-conflict", help="Exit 1 when no package satisfies every party."),
@@ -48,7 +50,7 @@ def analyze(
     workspace.case(scenario)  # load errors before the progress bar starts
     with progress("perturbing weights", sensitivity) as step:
         result = workspace.analysis(
-            scenario, limit=limit, sensitivity_runs=sensitivity, seed=seed, step=step
+            scenario, limit=limit, sensitivity_runs=sensitivity, seed=seed, step=step, by=by or ()
         )
     output(result, fmt)
     if fail_on_conflict and result.zone.size == 0:

@@ -54,6 +54,15 @@ FormatOption = Annotated[
 ]
 
 
+ByOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        help="Only concessions by this party (repeat for several): what would it alone have to give up?",
+    ),
+]
+LimitOption = Annotated[int, typer.Option("--limit", min=0, help="How many packages to list.")]
+
 ScenarioOption = Annotated[
     str | None,
     typer.Option(

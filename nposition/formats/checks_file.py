@@ -98,16 +98,57 @@ def _read_value(reader: Reader, node: yaml.Node, field: fields.Field, what: str,
     if isinstance(field.type, fields.Choice | fields.Number):
         return reader.scalar(node, field.type, f"{what}: {kind}")
     if kind in ("conflict", "no_conflict"):
-        keys = [reader.text(n, "rule") or "" for n in reader.sequence(node, f"{what}: {kind}")]
-        if not keys:
-            reader.error(node, f"{what}: {kind} needs at least one rule (party/rule-id)")
-            return None
-        known = sorted(r.key for r in case.red_lines)
-        bad = [k for k in keys if k not in known]
-        for k in bad:
-            reader.error(node, f"{what}: unknown red line '{k}' ({expr.suggest(k, known)})")
-        return None if bad else tuple(sorted(keys))
+        return _read_red_lines(reader, node, kind, what, case)
+    if kind == "blocking":
+        return _read_parties(reader, node, f"{what}: blocking", case)
+    if kind == "reachable":
+        return _read_reachable(reader, node, what, case)
     return _read_package_check(reader, node, what, case)
+
+
+def _read_red_lines(
+    reader: Reader, node: yaml.Node, kind: str, what: str, case: Case
+) -> tuple[str, ...] | None:
+    keys = [reader.text(n, "rule") or "" for n in reader.sequence(node, f"{what}: {kind}")]
+    if not keys:
+        reader.error(node, f"{what}: {kind} needs at least one rule (party/rule-id)")
+        return None
+    red = sorted(r.key for r in case.red_lines)
+    preferences = {r.key for r in case.rules} - set(red)
+    bad = [k for k in keys if k not in red]
+    for k in bad:
+        if k in preferences:
+            reader.error(node, f"{what}: '{k}' is a preference; {kind} is about red lines")
+        else:
+            reader.error(node, f"{what}: unknown red line '{k}' ({expr.suggest(k, red)})")
+    return None if bad else tuple(sorted(keys))
+
+
+def _read_parties(reader: Reader, node: yaml.Node, what: str, case: Case) -> tuple[str, ...] | None:
+    ids = [p.id for p in case.parties]
+    named = [reader.text(n, "party") or "" for n in reader.sequence(node, what)]
+    bad = [p for p in named if p not in ids]
+    for p in bad:
+        reader.error(node, f"{what}: unknown party '{p}' ({expr.suggest(p, ids)})")
+    return None if bad or not named else tuple(sorted(set(named)))
+
+
+def _read_reachable(
+    reader: Reader, node: yaml.Node, what: str, case: Case
+) -> tuple[dict[int, int], float | None, tuple[str, ...]] | None:
+    keys = reader.record(node, spec.REACHABLE, what)
+    if keys is None or "package" not in keys:
+        return None
+    fixed = _read_fixed(reader, keys["package"], what, case)
+    cost = (
+        reader.number(keys["cost_at_most"], f"{what}: cost_at_most", spec.NON_NEGATIVE.range)
+        if "cost_at_most" in keys
+        else None
+    )
+    by = _read_parties(reader, keys["by"], f"{what}: by", case) if "by" in keys else ()
+    if fixed is None or by is None or ("cost_at_most" in keys and cost is None):
+        return None
+    return fixed, cost, by
 
 
 def _read_package_check(
@@ -125,8 +166,14 @@ def _read_package_check(
                 keys["party"], f"{what}: unknown party '{party}' ({expr.suggest(party or '', ids)})"
             )
             return None
+    fixed = _read_fixed(reader, keys["package"], what, case)
+    return None if fixed is None else (party, fixed)
+
+
+def _read_fixed(reader: Reader, node: yaml.Node, what: str, case: Case) -> dict[int, int] | None:
+    """A (partial) package `{issue: option}` as `{issue index: digit}`."""
     issue_ids = tuple(i.id for i in case.issues)
-    package = reader.mapping(keys["package"], f"{what}: package", (), issue_ids)
+    package = reader.mapping(node, f"{what}: package", (), issue_ids)
     if package is None:
         return None
     fixed: dict[int, int] = {}
@@ -136,4 +183,4 @@ def _read_package_check(
         if digit is None:
             return None
         fixed[index] = digit
-    return party, fixed
+    return fixed

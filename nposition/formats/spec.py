@@ -329,6 +329,16 @@ SCENARIO = Record(
 )
 
 
+REACHABLE = Record(
+    "A deal to reach, and at most what its cheapest way there may cost.",
+    (
+        Field("package", PACKAGE, "Options of some issues: {issue: option}.", required=True),
+        Field("cost_at_most", NON_NEGATIVE, "The most the cheapest concession may cost."),
+        Field("by", ListOf(ID, 1), "Only concessions by these parties."),
+    ),
+)
+
+
 # --- checks files (declared on first use: only `check` and `validate` read one) ------------------
 @cache
 def check() -> Record:
@@ -348,9 +358,14 @@ def check() -> Record:
         CheckKind.ZONE_SIZE_AT_LEAST: (NON_NEGATIVE, "The zone has at least this many packages."),
         CheckKind.ACCEPTABLE: (package, "Some package with these options is acceptable."),
         CheckKind.UNACCEPTABLE: (package, "No package with these options is acceptable."),
-        CheckKind.CONFLICT: (rules, "Exactly this minimal conflict is reported."),
-        CheckKind.NO_CONFLICT: (rules, "This minimal conflict is not reported."),
+        CheckKind.CONFLICT: (rules, "These red lines cannot all hold together."),
+        CheckKind.NO_CONFLICT: (rules, "These red lines can all hold together."),
         CheckKind.CONCESSION_COST_AT_MOST: (NON_NEGATIVE, "The cheapest concession costs no more."),
+        CheckKind.REACHABLE: (REACHABLE, "Some package of this form can be agreed (by conceding)."),
+        CheckKind.BLOCKING: (
+            ListOf(ID, 1),
+            "Exactly these parties block: without the red lines of any one, the others agree.",
+        ),
     }
     return Record(
         "One expectation: an id, an optional scenario, and exactly one assertion.",

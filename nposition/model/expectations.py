@@ -17,6 +17,8 @@ class CheckKind(StrEnum):
     CONFLICT = "conflict"
     NO_CONFLICT = "no_conflict"
     CONCESSION_COST_AT_MOST = "concession_cost_at_most"
+    REACHABLE = "reachable"
+    BLOCKING = "blocking"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from nposition.reports.checks import CheckReport
     from nposition.reports.compare import Comparison, Diff
     from nposition.reports.explain import Explanation
+    from nposition.reports.reach import Reach
     from nposition.reports.results import Analysis
     from nposition.reports.show import IssuesView, PartyView
     from nposition.reports.validation import Validation
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
         | CheckReport
         | Validation
         | ImportSummary
+        | Reach
     )
 
 

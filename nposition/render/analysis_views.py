@@ -14,6 +14,7 @@ from nposition.render.blocks import (
     Table,
     num,
     option_text,
+    package_line,
     package_text,
     plural,
     point_text,
@@ -25,6 +26,7 @@ from nposition.reports.results import Basis
 
 if TYPE_CHECKING:
     from nposition.reports.coalitions import Coalitions
+    from nposition.reports.reach import Reach
     from nposition.reports.results import (
         Analysis,
         Box,
@@ -56,6 +58,46 @@ def analysis(a: Analysis) -> list[Block]:
         out.extend(_solution_blocks(a, a.solutions))
     if a.sensitivity is not None:
         out.append(_sensitivity(a.sensitivity))
+    return out
+
+
+def reach(r: Reach) -> list[Block]:
+    """The target, how far it is, and every minimal way to reach it with who pays."""
+    head = f"What it would take: {package_line(r.target)} ({r.case}" + (
+        f", scenario {r.scenario})" if r.scenario else ")"
+    )
+    out: list[Block] = [Heading(head)]
+    by = f" by {', '.join(r.by)} alone" if r.by else ""
+    if r.in_zone:
+        out.append(
+            Para(
+                f"{plural(r.in_zone, 'package')} of this form (of {r.completions:,}) already "
+                "satisfy every party's red lines: nothing needs to give.",
+                "good",
+            )
+        )
+    elif r.others_block:
+        out.append(
+            Para(
+                f"None of the {r.completions:,} packages of this form can be reached{by}: the "
+                "other parties' red lines exclude all of them.",
+                "bad",
+            )
+        )
+    elif not r.concessions:
+        out.append(Para(f"No concession{by} reaches a package of this form.", "bad"))
+    else:
+        out.append(
+            Para(
+                f"None of the {r.completions:,} packages of this form satisfies every party's "
+                f"red lines; {plural(len(r.concessions), 'minimal concession')}{by} would open "
+                "some, cheapest first.",
+                "warn",
+            )
+        )
+        out.append(concession_table("Concessions that reach it", r.concessions))
+    if not r.complete:
+        out.append(Para("The search stopped at its limit: the list is partial.", "warn"))
     return out
 
 
@@ -131,12 +173,41 @@ def concession_table(title: str, concessions: Sequence[Concession]) -> Table:
     """Concessions with their cost, the zone each opens and its best package."""
     return table(
         title,
-        ("#", "drop", "cost", "opens", "best package in it"),
+        ("#", "relax or drop", "cost (who pays)", "opens", "best package in it"),
         (
-            (str(k + 1), "\n".join(c.drop), num(c.cost), f"{c.zone.size:,}", point_text(c.best))
+            (
+                str(k + 1),
+                moves_text(c),
+                f"{num(c.cost)} ({shares_text(c)})",
+                f"{c.zone.size:,}\n{boxes_text(c.zone)}",
+                point_text(c.best),
+            )
             for k, c in enumerate(concessions)
         ),
     )
+
+
+def moves_text(c: Concession) -> str:
+    """One line per move: `relax r to fallback 1: REQUIRE` or `drop r`."""
+    return "\n".join(
+        [f"relax {r.rule} to fallback {r.level}: {r.require}" for r in c.relax]
+        + [f"drop {k}" for k in c.drop]
+    )
+
+
+def shares_text(c: Concession) -> str:
+    """Each paying party's part of the cost: `japan 2, russia 3`."""
+    return ", ".join(f"{party} {num(cost)}" for party, cost in c.shares.items())
+
+
+def boxes_text(zone: ZoneView, shown: int = 3) -> str:
+    """The first boxes of a zone on a few lines, for a table cell."""
+    lines = [
+        f"[{_box_text(b).replace(chr(10), '; ') or 'any package'}]" for b in zone.boxes[:shown]
+    ]
+    if len(zone.boxes) > shown:
+        lines.append(f"(+{len(zone.boxes) - shown} more boxes)")
+    return "\n".join(lines)
 
 
 def zone_blocks(title: str, zone: ZoneView) -> list[Block]:
@@ -182,7 +253,7 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
     over = (
         "the zone of agreement"
         if s.basis is Basis.ZONE
-        else f"the zone that the cheapest concession would open (dropping {', '.join(s.concession)})"
+        else f"the zone that the cheapest concession would open (giving way on {', '.join(s.concession)})"
     )
     d = ", ".join(f"{p} {utility(s.disagreement[p])}" for p in parties)
     give = "gives" if s.candidates == 1 else "give"

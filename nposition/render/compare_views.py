@@ -9,6 +9,7 @@ from nposition.formats.layout import BASELINE
 from nposition.render.analysis_views import (
     concession_table,
     conflict_table,
+    moves_text,
     zone_blocks,
 )
 from nposition.render.blocks import (
@@ -43,7 +44,7 @@ def comparison(c: Comparison) -> list[Block]:
                 *(f"{p.acceptable:,}" for p in a.parties),
                 f"{a.zone.size:,}",
                 str(len(a.conflicts)),
-                "\n".join(cheapest.drop) if cheapest else "-",
+                moves_text(cheapest) if cheapest else "-",
                 num(cheapest.cost) if cheapest else "-",
                 _nash_text(a),
             )

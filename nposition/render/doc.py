@@ -23,6 +23,7 @@ _VIEWS = {
     "PartyView": ("nposition.render.show_views", "party"),
     "Explanation": ("nposition.render.explain_views", "explanation"),
     "Analysis": ("nposition.render.analysis_views", "analysis"),
+    "Reach": ("nposition.render.analysis_views", "reach"),
     "Comparison": ("nposition.render.compare_views", "comparison"),
     "Diff": ("nposition.render.compare_views", "diff"),
 }

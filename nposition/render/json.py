@@ -25,6 +25,7 @@ Json = dict[str, Any]
 # report class -> (module, function)
 _BUILDERS = {
     "Analysis": ("nposition.render.json_analysis", "analysis"),
+    "Reach": ("nposition.render.json_analysis", "reach"),
     "Comparison": ("nposition.render.json_analysis", "comparison"),
     "Diff": ("nposition.render.json_analysis", "diff"),
     "Explanation": ("nposition.render.json_case", "explanation"),

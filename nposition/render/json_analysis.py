@@ -11,6 +11,7 @@ from nposition.render.json import SCHEMA_VERSION, Json, numbers, package, point
 if TYPE_CHECKING:
     from nposition.reports.coalitions import Coalitions
     from nposition.reports.compare import Comparison, Diff
+    from nposition.reports.reach import Reach
     from nposition.reports.results import (
         Analysis,
         Box,
@@ -47,6 +48,22 @@ def analysis(a: Analysis) -> Json:
         "solutions": None if a.solutions is None else _solutions(a.solutions),
         "sensitivity": None if a.sensitivity is None else _sensitivity(a.sensitivity),
         **({} if a.coalitions is None else _coalitions(a.coalitions)),
+    }
+
+
+def reach(r: Reach) -> Json:
+    """The `reach` JSON (DESIGN.md section 5): the target and the concessions that reach it."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "case": r.case,
+        "scenario": r.scenario,
+        "target": package(r.target),
+        "completions": r.completions,
+        "in_zone": r.in_zone,
+        "by": list(r.by),
+        "others_block": r.others_block,
+        "complete": r.complete,
+        "concessions": [concession(c) for c in r.concessions],
     }
 
 
@@ -119,8 +136,13 @@ def concession(c: Concession) -> Json:
     """A concession with its cost, the zone it opens and its best package."""
     return {
         "drop": list(c.drop),
+        "relax": [
+            {"rule": r.rule, "level": r.level, "require": r.require, "cost": number(r.cost)}
+            for r in c.relax
+        ],
         "cost": number(c.cost),
         "parties": list(c.parties),
+        "shares": numbers(c.shares),
         "zone_size": c.zone.size,
         "boxes": [_box(b) for b in c.zone.boxes],
         "best_package": None if c.best is None else package(c.best.package),

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from nposition.engine import conflicts as dual
 from nposition.engine.bargaining import MAX_LISTED, Point, Solution, bargain, disagreement
+from nposition.engine.levels import Relaxation, relaxations, relaxed_zone
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
-from nposition.engine.zone import Box, IssueOverlap, IssueStatus, acceptable, boxes, overlap
+from nposition.engine.zone import (
+    Box,
+    IssueOverlap,
+    IssueStatus,
+    acceptable,
+    boxes,
+    options_in,
+    overlap,
+)
 from nposition.model.case import Case, Rule, number
 from nposition.model.expr import touched_issues
 from nposition.reports.results import (
@@ -20,6 +29,7 @@ from nposition.reports.results import (
     Conflict,
     IssueView,
     PartySummary,
+    Relaxed,
     SolutionsView,
     UtilityPoint,
     ZoneView,
@@ -47,21 +57,24 @@ def analyze(
     sensitivity_runs: int = 0,
     seed: int = 0,
     step: Callable[[], None] | None = None,
+    by: Sequence[str] = (),
 ) -> Analysis:
-    """Everything `nposition analyze` reports for one case."""
-    space = space or Space(case.issues)
+    """Everything `nposition analyze` reports for one case; `by` restricts concessions to the
+    red lines of those parties."""
+    space = space or Space(case.issues, constraints=case.constraints)
     sets = [acceptable(space, p) for p in case.parties]
     zone_bits = space.all_of(case.red_lines)
     valuation = Valuation(space, case.parties)
-    conflicts, concessions, complete = _enumerate(case, space, valuation, limit)
+    conflicts, concessions, complete = _enumerate(case, space, valuation, limit, by)
     zone = view(case, space, zone_bits, limit)
-    basis = _basis(case, space, zone_bits, concessions)
+    basis = zone_bits or (concessions[0].bits if concessions else 0)
     solutions = (
-        _solutions(case, space, valuation, basis, () if zone_bits else concessions[0].drop)
+        _solutions(case, space, valuation, basis, () if zone_bits else concessions[0].found.rules)
         if basis
         else None
     )
     overlaps = overlap(space, case, sets)
+    found = tuple(c.found for c in concessions)
     return Analysis(
         case=case.id,
         title=case.title,
@@ -76,9 +89,9 @@ def analyze(
         issues=tuple(_issue_view(case, o) for o in overlaps),
         zone=zone,
         conflicts=conflicts,
-        concessions=concessions,
+        concessions=found,
         complete=complete,
-        verdict=_verdict(case, zone, conflicts, concessions, overlaps),
+        verdict=_verdict(case, space, zone, conflicts, concessions, overlaps),
         solutions=solutions,
         sensitivity=(
             _sensitivity(case, space, basis, sensitivity_runs, seed, step)
@@ -86,6 +99,7 @@ def analyze(
             else None
         ),
         coalitions=_coalitions(case, space, sets) if len(case.parties) >= 3 else None,
+        by=tuple(by),
     )
 
 
@@ -95,21 +109,58 @@ def _coalitions(case: Case, space: Space, sets: list[int]) -> Coalitions:
     return coalitions([p.id for p in case.parties], sets, space.full)
 
 
+class Opened(NamedTuple):
+    """A concession and the packages it opens (kept for bargaining over the cheapest)."""
+
+    found: Concession
+    bits: int
+
+
 def _enumerate(
-    case: Case, space: Space, valuation: Valuation, limit: int
-) -> tuple[tuple[Conflict, ...], tuple[Concession, ...], bool]:
+    case: Case, space: Space, valuation: Valuation, limit: int, by: Sequence[str]
+) -> tuple[tuple[Conflict, ...], tuple[Opened, ...], bool]:
     """The conflicts and the concessions, each in report order, and whether both are complete."""
     red = list(case.red_lines)
-    found = dual.dualize([space.rule_bits(r) for r in red], space.full)
+    stated = dual.dualize([space.rule_bits(r) for r in red], space.full)
     conflicts = sorted(
-        (_conflict(case, [red[i] for i in dual.members(m)]) for m in found.conflicts),
+        (_conflict(case, [red[i] for i in dual.members(m)]) for m in stated.conflicts),
         key=lambda c: (len(c.rules), c.rules),
     )
-    concessions = sorted(
-        (_concession(case, space, valuation, red, m, limit) for m in found.corrections),
-        key=lambda c: rank(c.cost, c.drop),
+    movable = [r for r in red if not by or r.party in by]
+    fixed = space.all_of([r for r in red if by and r.party not in by])
+    found, complete = relaxations(space, movable, within=fixed)
+    opened = tuple(_concession(case, space, valuation, movable, r, limit, fixed) for r in found)
+    return tuple(conflicts), opened, stated.complete and complete
+
+
+def concession_of(
+    case: Case,
+    red: Sequence[Rule],
+    relaxation: Relaxation,
+    zone: ZoneView,
+    best: UtilityPoint | None,
+) -> Concession:
+    """A relaxation in the report's terms: rules relaxed (to which fallback) or dropped, shares."""
+    shares: dict[str, float] = {}
+    for i, k in relaxation.levels.items():
+        shares[red[i].party] = shares.get(red[i].party, 0.0) + red[i].level_cost(k)
+    order = [p.id for p in case.parties]
+    return Concession(
+        drop=tuple(sorted(r.key for r in relaxation.dropped(red))),
+        relax=tuple(
+            sorted(
+                (
+                    Relaxed(r.key, k, r.level(k).text, r.level_cost(k))
+                    for r, k in relaxation.relaxed(red)
+                ),
+                key=lambda x: x.rule,
+            )
+        ),
+        cost=relaxation.cost,
+        shares={p: shares[p] for p in order if p in shares},
+        zone=zone,
+        best=best,
     )
-    return tuple(conflicts), tuple(concessions), found.complete
 
 
 def _sensitivity(
@@ -118,18 +169,6 @@ def _sensitivity(
     from nposition.reports.sensitivity import sensitivity  # only when asked: it imports `random`
 
     return sensitivity(case, space, basis, runs, seed, step)
-
-
-def rank(cost: float, drop: tuple[str, ...]) -> tuple[float, int, tuple[str, ...]]:
-    """How concessions are ordered: by total cost, then number of rules, then names."""
-    return (cost, len(drop), drop)
-
-
-def _basis(case: Case, space: Space, zone_bits: int, concessions: tuple[Concession, ...]) -> int:
-    """What bargaining is over: the zone, or when it is empty the cheapest concession's zone."""
-    if zone_bits or not concessions:
-        return zone_bits
-    return space.all_of([r for r in case.red_lines if r.key not in concessions[0].drop])
 
 
 def _solutions(
@@ -208,20 +247,18 @@ def _conflict(case: Case, rules: list[Rule]) -> Conflict:
 
 
 def _concession(
-    case: Case, space: Space, valuation: Valuation, red: list[Rule], mask: int, limit: int
-) -> Concession:
-    dropped = sorted((red[i] for i in dual.members(mask)), key=lambda r: r.key)
-    kept = [r for i, r in enumerate(red) if not mask >> i & 1]
-    bits = space.all_of(kept)
+    case: Case,
+    space: Space,
+    valuation: Valuation,
+    red: Sequence[Rule],
+    relaxation: Relaxation,
+    limit: int,
+    within: int,
+) -> Opened:
+    bits = relaxed_zone(space, red, relaxation.levels, within)
     index = best_package(valuation, bits)
-    best = None if index is None else Point(index, valuation.of(index))
-    return Concession(
-        drop=tuple(r.key for r in dropped),
-        cost=sum(r.cost for r in dropped),
-        parties=tuple(sorted({r.party for r in dropped})),
-        zone=view(case, space, bits, limit),
-        best=None if best is None else utility_point(case, space, best),
-    )
+    best = None if index is None else utility_point(case, space, Point(index, valuation.of(index)))
+    return Opened(concession_of(case, red, relaxation, view(case, space, bits, limit), best), bits)
 
 
 def best_package(valuation: Valuation, bits: int) -> int | None:
@@ -250,9 +287,10 @@ def _issue_view(case: Case, o: IssueOverlap) -> IssueView:
 
 def _verdict(
     case: Case,
+    space: Space,
     zone: ZoneView,
     conflicts: tuple[Conflict, ...],
-    concessions: tuple[Concession, ...],
+    concessions: tuple[Opened, ...],
     overlaps: list[IssueOverlap],
 ) -> str:
     names = [p.name for p in case.parties]
@@ -269,10 +307,30 @@ def _verdict(
     else:
         text += ", although every issue has common options (the clash is across issues)"
     if concessions:
-        c = concessions[0]
+        c, bits = concessions[0]
         text += (
-            f". The cheapest concession is dropping {', '.join(c.drop)} "
-            f"(cost {number(c.cost)}), which opens {c.zone.size:,} package"
-            f"{'s' if c.zone.size != 1 else ''}."
+            f". The cheapest concession is to {c.describe()} (cost {number(c.cost)}), which opens "
+            f"{c.zone.size:,} package{'s' if c.zone.size != 1 else ''}"
         )
+        settled = common_options(case, space, bits)
+        if settled:
+            text += f", all with {', '.join(settled)}"
     return text + ("" if text.endswith(".") else ".")
+
+
+def concession_zone(case: Case, space: Space, concession: Concession) -> int:
+    """The packages a reported concession opens: each red line at the level it leaves it."""
+    levels = {r.rule: r.level for r in concession.relax}
+    red = [r for r in case.red_lines if r.key not in concession.drop]
+    return relaxed_zone(space, red, {i: levels.get(r.key, 0) for i, r in enumerate(red)})
+
+
+def common_options(case: Case, space: Space, bits: int) -> list[str]:
+    """`issue=option` for each issue on which every package of `bits` has the same option."""
+    out = []
+    for i, issue in enumerate(case.issues):
+        options = options_in(space, bits, i)
+        if len(options) == 1:
+            (digit,) = options
+            out.append(f"{issue.id}={option_id(issue, digit) or 'n/a'}")
+    return out

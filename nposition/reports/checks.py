@@ -65,7 +65,44 @@ def _evaluate(e: Expectation, case: Case, result: Analysis, space: Space) -> Out
         return _conflict(e, case, space)
     if e.kind is CheckKind.CONCESSION_COST_AT_MOST:
         return _concession(e, result)
+    if e.kind is CheckKind.REACHABLE:
+        return _reachable(e, case, space)
+    if e.kind is CheckKind.BLOCKING:
+        return _blocking(e, case, space)
     return _package(e, case, space)
+
+
+def _reachable(e: Expectation, case: Case, space: Space) -> Outcome:
+    """Some package of the form is agreed already, or the cheapest way there is within budget."""
+    from nposition.reports.reach import reach
+
+    fixed, cost, by = e.value
+    found = reach(case, space, fixed, by=by, limit=0)
+    who = f" by {', '.join(by)}" if by else ""
+    want = f"reachable{who}" + ("" if cost is None else f" at a cost of at most {number(cost)}")
+    if found.in_zone:
+        return Outcome(e, True, want, f"{found.in_zone:,} packages of this form already agreed")
+    cheapest = found.concessions[0] if found.concessions else None
+    if cheapest is None:
+        return Outcome(e, False, want, f"no concession{who} reaches it")
+    passed = cost is None or cheapest.cost <= cost
+    if not passed and not found.complete:
+        return Outcome(e, False, want, "unknown: the search stopped at its limit")
+    return Outcome(
+        e, passed, want, f"cheapest: {cheapest.describe()} (cost {number(cheapest.cost)})"
+    )
+
+
+def _blocking(e: Expectation, case: Case, space: Space) -> Outcome:
+    """Exactly the listed parties block: without any one's red lines, the others would agree."""
+    from nposition.reports.coalitions import blocking
+
+    sets = [acceptable(space, p) for p in case.parties]
+    found = blocking([p.id for p in case.parties], sets, space.full)
+    want = f"blocking: {', '.join(e.value)}"
+    return Outcome(
+        e, tuple(sorted(found)) == e.value, want, f"blocking: {', '.join(found) or 'none'}"
+    )
 
 
 def _conflict(e: Expectation, case: Case, space: Space) -> Outcome:

@@ -68,8 +68,8 @@ def diff(
     zone_b = space.all_of(case_b.red_lines)
     conflicts_a = {c.rules: c for c in result_a.conflicts}
     conflicts_b = {c.rules: c for c in result_b.conflicts}
-    concessions_a = {c.drop: c for c in result_a.concessions}
-    concessions_b = {c.drop: c for c in result_b.concessions}
+    concessions_a = {(c.drop, c.relax): c for c in result_a.concessions}
+    concessions_b = {(c.drop, c.relax): c for c in result_b.concessions}
     return Diff(
         case=case_a.id,
         a=result_a,

@@ -62,6 +62,8 @@ def parse_package(case: Case, assignments: Sequence[str]) -> dict[int, int]:
             raise UsageError(f"'{item}': unknown issue '{key}' ({suggest(key, ids)})")
         issue = ids.index(key)
         options = case.issues[issue].option_ids()
+        if value == "n/a" and case.issues[issue].na is not None:
+            options = [*options, value]  # the n/a digit comes after the options
         if value not in options:
             raise UsageError(
                 f"'{item}': unknown option '{value}' for issue '{key}' ({suggest(value, options)})"
@@ -76,7 +78,7 @@ def explain(
     case: Case, fixed: dict[int, int], scenario: str | None = None, space: Space | None = None
 ) -> Explanation:
     """Every rule of every party checked against a package or against all its completions."""
-    space = space or Space(case.issues)
+    space = space or Space(case.issues, constraints=case.constraints)
     completions = space.fixing(fixed)
     count = completions.bit_count()
     full = len(fixed) == len(case.issues)

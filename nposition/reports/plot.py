@@ -40,11 +40,13 @@ def plot_case(case: Case, space: Space, analysis: Analysis) -> Picture:
     """The picture of a case: the zone, or the zone its cheapest concession opens when empty."""
     if len(case.parties) < 2:
         raise UsageError(f"case '{case.id}': a plot needs at least two parties (one per axis)")
-    dropped = (
-        analysis.concessions[0].drop if not analysis.zone.size and analysis.concessions else ()
-    )
-    zone = space.all_of([r for r in case.red_lines if r.key not in dropped])
-    label = f"zone if {', '.join(dropped)} were dropped" if dropped else "zone of agreement"
+    from nposition.reports.analysis import concession_zone
+
+    cheapest = analysis.concessions[0] if not analysis.zone.size and analysis.concessions else None
+    if cheapest is None:
+        zone, label = space.all_of(case.red_lines), "zone of agreement"
+    else:
+        zone, label = concession_zone(case, space, cheapest), f"zone if: {cheapest.describe()}"
     title = case.title + (f" (scenario {analysis.scenario})" if analysis.scenario else "")
     return picture(case, space, zone, label, title)
 

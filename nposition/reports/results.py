@@ -93,14 +93,39 @@ class Conflict(NamedTuple):
     citations: tuple[Citation, ...]
 
 
+class Relaxed(NamedTuple):
+    """A red line moved to one of its fallbacks."""
+
+    rule: str  # party/rule-id
+    level: int  # the fallback's number, from 1
+    require: str  # what the rule then asks
+    cost: float  # the cost of retreating that far
+
+
 class Concession(NamedTuple):
-    """A minimal set of red lines whose removal opens a zone, with its cost."""
+    """A minimal relaxation that opens a zone: red lines moved to a fallback or dropped."""
 
     drop: tuple[str, ...]
-    cost: float
-    parties: tuple[str, ...]
+    relax: tuple[Relaxed, ...]
+    cost: float  # the total
+    shares: dict[str, float]  # party id -> its part of the cost, for every party that pays
     zone: ZoneView
     best: UtilityPoint | None  # the package of the zone with the highest total utility
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """The parties that give way, in case order."""
+        return tuple(self.shares)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Every rule the concession touches, relaxed or dropped, sorted."""
+        return tuple(sorted((*self.drop, *(r.rule for r in self.relax))))
+
+    def describe(self) -> str:
+        """`relax a to fallback 1, drop b`: the moves in words."""
+        moves = [f"relax {r.rule} to fallback {r.level}" for r in self.relax]
+        return ", ".join(moves + [f"drop {k}" for k in self.drop])
 
 
 class Basis(StrEnum):
@@ -114,7 +139,7 @@ class SolutionsView(NamedTuple):
     """Bargaining over the zone, or over the cheapest concession's zone when it is empty."""
 
     basis: Basis
-    concession: tuple[str, ...]  # the rules dropped, when the basis is a concession
+    concession: tuple[str, ...]  # the rules relaxed or dropped, when the basis is a concession
     disagreement: dict[str, float]  # party id -> utility of no agreement
     candidates: int  # individually rational packages
     pareto_size: int
@@ -160,3 +185,4 @@ class Analysis(NamedTuple):
     solutions: SolutionsView | None
     sensitivity: Sensitivity | None = None
     coalitions: Coalitions | None = None  # with three or more parties
+    by: tuple[str, ...] = ()  # concessions only by these parties (all when empty)
