@@ -189,12 +189,16 @@ SYNTAX_ERRORS = [
     (
         "price ==",
         "        ^",
-        "expected an option name after '==', found the end of the expression",
+        "expected an option name or a number after '==', found the end of the expression",
     ),
-    ("price == )", "         ^", "expected an option name after '==', found ')'"),
-    ("price < == low", "        ^^", "expected an option name after '<', found '=='"),
-    ("price != and", "         ^^^", "expected an option name after '!=', found 'and'"),
-    ("price == true", "         ^^^^", "expected an option name after '==', found 'true'"),
+    ("price == )", "         ^", "expected an option name or a number after '==', found ')'"),
+    ("price < == low", "        ^^", "expected an option name or a number after '<', found '=='"),
+    ("price != and", "         ^^^", "expected an option name or a number after '!=', found 'and'"),
+    (
+        "price == true",
+        "         ^^^^",
+        "expected an option name or a number after '==', found 'true'",
+    ),
     (
         "price in [low mid]",
         "              ^^^",

@@ -326,3 +326,68 @@ def test_validate_prints_problems_on_stderr(mini: Path) -> None:
     assert (
         "unknown option 'hihg'" in run("validate", "--format", "json", positions=mini.parent).stdout
     )
+
+
+# --- checks that could pass falsely ------------------------------------------------------------
+
+
+def _checks(mini: Path, body: str) -> Path:
+    (mini / "checks.yaml").write_text("checks:\n" + body)
+    return mini
+
+
+def test_no_conflict_over_rules_that_contain_a_conflict_fails(mini: Path) -> None:
+    """`no_conflict` over several red lines that clash (a conflict among more) fails, by meaning."""
+    _checks(
+        mini,
+        "  - id: c\n    scenario: buyer-hardline\n"
+        "    no_conflict: [buyer/low-only, seller/not-low, buyer/not-high]\n",
+    )
+    result = run("check", positions=mini.parent)
+    assert result.exit_code == 1, result.output
+    assert "no package satisfies them together" in result.stdout
+
+
+def test_conflict_is_decided_by_meaning_not_by_the_list_of_minimal_conflicts(mini: Path) -> None:
+    """`conflict` over a clashing set that is not minimal passes: those lines cannot all hold."""
+    _checks(
+        mini,
+        "  - id: c\n    scenario: buyer-hardline\n"
+        "    conflict: [buyer/low-only, seller/not-low, buyer/not-high]\n",
+    )
+    assert run("check", positions=mini.parent).exit_code == 0
+
+
+def test_cut_short_enumeration_fails_a_cost_check_loudly(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the search for concessions stops at its limit, a cost expectation fails and says why."""
+    from nposition.engine import conflicts
+
+    monkeypatch.setattr(conflicts, "DEFAULT_MAX_SETS", 1)
+    monkeypatch.setattr(conflicts.dualize, "__defaults__", (1,))
+    _checks(
+        mini,
+        "  - id: c\n    scenario: buyer-hardline\n    concession_cost_at_most: 100\n",
+    )
+    result = run("check", "--format", "json", positions=mini.parent)
+    assert result.exit_code == 1, result.output
+    assert "stopped at its limit" in result.stdout
+
+
+# --- reports that mislead a newcomer -----------------------------------------------------------
+
+
+def test_sensitivity_accounts_for_every_run() -> None:
+    """Every run is in the sensitivity table (no solution too), and 1 in 200 is not shown as 0%."""
+    from nposition.render.analysis_views import _sensitivity, share
+    from nposition.reports.results import Package
+    from nposition.reports.sensitivity import Sensitivity, Tally
+
+    s = Sensitivity(200, 0, 0.5, 1.5, (Tally(Package(("a",), ("x",)), 150),), 1)
+    rows = _sensitivity(s).rows
+    assert sum(int(r[1].text) for r in rows) == 200
+    assert [r[2].text for r in rows][-2:] == ["other packages", "no solution"]
+    assert share(1, 200) == "0.5%"
+    assert share(1, 5000) == "<0.1%"
+    assert share(0, 200) == "0%"

@@ -9,6 +9,7 @@ the checks file, which `validate` reads too.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from nposition.formats.case_file import load_case, read_case
 from nposition.limits import MAX_FILE_BYTES
 from nposition.model import expr
 from nposition.model.case import RuleKind
+from nposition.model.tree import Expression
 from nposition.workspace import Workspace
 
 DATA = Path(__file__).parent / "data"
@@ -134,15 +136,25 @@ def test_a_broken_scenario_or_check_leaves_the_case_loadable(name: str) -> None:
     assert Workspace.at(Path(name)).validate().errors == len(expected_problems(name))
 
 
+def _has_caret(detail: str) -> bool:
+    """The detail is an expression with carets under it (not a hint of another kind)."""
+    lines = detail.splitlines()
+    return len(lines) == 2 and "^" in lines[1] and not lines[1].replace("^", "").strip()
+
+
 def _caret_cases() -> list[str]:
-    return [n for n in FOLDERS if any("\n" in p for p in expected_problems(n))]
+    return [
+        n
+        for n in FOLDERS
+        if any("\n" in p and _has_caret(p.split("\n", 1)[1]) for p in expected_problems(n))
+    ]
 
 
 @pytest.mark.usefixtures("in_invalid")
 @pytest.mark.parametrize("name", _params(_caret_cases(), KNOWN_BUGS))
 def test_expression_error_column_points_into_the_file(name: str) -> None:
     """The line:col of an expression error is the file position of the first underlined character."""
-    problems = [p for p in Workspace.at(Path(name)).validate().problems if p.detail]
+    problems = [p for p in Workspace.at(Path(name)).validate().problems if _has_caret(p.detail)]
     assert problems
     for problem in problems:
         text_line, caret_line = problem.detail.splitlines()
@@ -276,3 +288,125 @@ def test_mini_case_expressions_are_resolved_and_located() -> None:
 def test_mini_case_validates_cleanly() -> None:
     """The mini case has no errors and no warnings."""
     assert Workspace.at(MINI).validate().problems == ()
+
+
+# --- a valid case of file format version 2 ------------------------------------------------------
+
+WAGES = DATA / "cases" / "wages"
+
+
+def test_option_values_and_applies_when_are_read() -> None:
+    """Option values load as numbers; an issue's `applies_when` is resolved and gives it an n/a digit."""
+    case = load_case(WAGES)
+    wage, _, term, reopener = case.issues
+    assert [o.value for o in wage.options] == [0, 2, 4, 6]
+    assert (wage.has_values, term.has_values) == (True, False)
+    assert [i.na for i in case.issues] == [None, None, None, 2]
+    assert reopener.applies_when is not None
+    assert reopener.applies_when.text == "term == two_years"
+    assert reopener.applies_when.node == expr.Member(2, frozenset({1}))
+    assert str(reopener.applies_when.location) == f"{WAGES / 'case.yaml'}:27:19"
+
+
+def test_applies_when_may_test_another_conditional_issue(tmp_path: Path) -> None:
+    """`applies_when` resolves against every issue, later ones and conditional ones included."""
+    text = (WAGES / "case.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  - id: term\n", "  - id: term\n    applies_when: wage_increase != pct_6\n", 1
+    ).replace(
+        "  - id: pension_rise\n", "  - id: pension_rise\n    applies_when: term == one_year\n", 1
+    )
+    case_dir = Path(shutil.copytree(WAGES, tmp_path / "wages"))
+    (case_dir / "case.yaml").write_text(text, encoding="utf-8")
+    case = load_case(case_dir)
+    assert [i.id for i in case.issues if i.applies_when is not None] == [
+        "pension_rise",
+        "term",
+        "reopener",
+    ]
+    assert case.issue("pension_rise").applies_when == Expression(
+        "term == one_year",
+        expr.Member(2, frozenset({0})),
+        Location(str(case_dir / "case.yaml"), 14, 19),
+    )
+
+
+def test_constraints_are_read_with_their_sources() -> None:
+    """A constraint keeps its id, text, resolved requirement, optional source and location."""
+    (budget,) = load_case(WAGES).constraints
+    assert (budget.id, budget.require.text) == (
+        "budget",
+        "wage_increase == pct_6 -> pension_rise == pen_0",
+    )
+    assert budget.text.startswith("The budget cannot fund")
+    assert budget.source is not None
+    assert budget.source.who == "Finance director"
+    assert str(budget.location) == f"{WAGES / 'case.yaml'}:32:5"
+
+
+def test_status_quo_leaves_out_an_issue_that_does_not_apply() -> None:
+    """An issue left out of the status quo where it does not apply gets its n/a digit."""
+    assert load_case(WAGES).status_quo == (0, 0, 0, 2)
+
+
+def test_status_quo_may_write_na(tmp_path: Path) -> None:
+    """`n/a` in the status quo is the same package as leaving the issue out."""
+    case_dir = Path(shutil.copytree(WAGES, tmp_path / "wages"))
+    path = case_dir / "case.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "term: one_year}", "term: one_year, reopener: n/a}"
+        ),
+        encoding="utf-8",
+    )
+    assert load_case(case_dir).status_quo == (0, 0, 0, 2)
+
+
+def test_value_function_preferences_are_read() -> None:
+    """`scores` gives a per-option tuple (unlisted options 0), the text as written, and no require."""
+    rule = load_case(WAGES).rule("union/higher-wage")
+    assert rule.require is None
+    assert rule.scores is not None
+    assert rule.scores.issue == 0
+    assert rule.scores.scores == (0.0, 0.4, 0.8, 1.0)
+    assert rule.statement == "scores wage_increase: pct_2 0.4, pct_4 0.8, pct_6 1"
+
+
+def test_fallbacks_are_read_strongest_first() -> None:
+    """A red line's fallbacks keep their requirement, cost, text and source; level costs follow."""
+    rule = load_case(WAGES).rule("union/match-inflation")
+    (fallback,) = rule.fallbacks
+    assert (fallback.require.text, fallback.cost) == ("wage_increase >= pct_2", 2)
+    assert fallback.text == "Two percent now, with a reopener"
+    assert fallback.source is not None
+    assert fallback.source.date == "2024-01-04"
+    assert [rule.level_cost(k) for k in range(3)] == [0, 2, 5]
+
+
+def test_a_fallback_cost_may_equal_the_rule_cost(tmp_path: Path) -> None:
+    """Dropping a rule may cost exactly as much as retreating to its last fallback."""
+    case_dir = Path(shutil.copytree(WAGES, tmp_path / "wages"))
+    path = case_dir / "union.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("cost: 5", "cost: 2"), encoding="utf-8"
+    )
+    assert load_case(case_dir).rule("union/match-inflation").cost == 2
+
+
+def test_the_preference_when_hint_uses_the_rule_own_expressions() -> None:
+    """The hint for a preference's `when` rewrites the rule as written, both ways, parenthesised."""
+    problems = read_case(INVALID / "preference-when")[1]
+    (problem,) = problems
+    assert problem.detail.splitlines() == [
+        "    require: (warranty == full) and (price == low)    # counts only where the when holds",
+        "    require: (warranty == full) -> (price == low)    # met wherever the when is false",
+    ]
+
+
+def test_cycles_follow_numeric_tests_too() -> None:
+    """The issues an `applies_when` refers to include those of numeric (`Linear`) tests."""
+    from nposition.formats.issues import referenced
+    from nposition.model.tree import And, Linear, Member
+
+    numeric = Linear(((0, 1, (0, 2)), (2, -1, (0, 1, None))), 0, "<=")
+    assert sorted(referenced(And((numeric, Member(1, frozenset({0})))))) == [0, 1, 2]

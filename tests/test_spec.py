@@ -20,6 +20,8 @@ import pytest
 import yaml
 
 from nposition.formats import fields, spec
+from nposition.formats.case_file import read_case
+from nposition.formats.scenario_file import read_scenario
 from nposition.formats.schema import Kind, schema_for
 from nposition.model.case import RuleKind
 from nposition.model.expectations import CheckKind
@@ -31,7 +33,9 @@ jsonschema = pytest.importorskip("jsonschema")
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 BUNDLED_CASES = [REPO / "positions" / "kuril", CASES / "mini"]
-BUNDLED_FILES = [p for folder in BUNDLED_CASES for p in sorted(folder.rglob("*.yaml"))]
+# Cases that use every field of file format version 2 (their analysis is the engine's to test).
+V2_CASES = [CASES / "wages"]
+BUNDLED_FILES = [p for folder in BUNDLED_CASES + V2_CASES for p in sorted(folder.rglob("*.yaml"))]
 
 # Fixtures whose mistake is one of shape: the schema refuses the files that expected.txt names.
 SHAPE = {
@@ -51,6 +55,17 @@ SHAPE = {
     "unknown-key-typo": "an unknown key",
     "weight-on-red-line": "a field that the rule's kind does not take",
     "weight-zero": "weight out of range",
+    "constraint-missing-text": "a constraint without its required text",
+    "preference-when": "a field that the rule's kind does not take (a preference's when)",
+    "preference-without-require": "neither of the rule's require and scores",
+    "scores-on-red-line": "a field that the rule's kind does not take",
+    "scores-and-require": "both of the rule's require and scores",
+    "scores-out-of-range": "a score out of range",
+    "fallbacks-on-preference": "a field that the rule's kind does not take",
+    "fallback-with-when": "an unknown key in a fallback",
+    "scenario-set-reservation-range": "a reservation out of range in a scenario's set",
+    "scenario-set-rule-and-party": "a set that is neither a rule's nor a party's",
+    "scenario-set-scores-and-require": "both require and scores in a scenario's set",
 }
 # Fixtures whose mistake a schema cannot see: it accepts every file, the loader does not.
 BEYOND_SCHEMA = {
@@ -73,6 +88,27 @@ BEYOND_SCHEMA = {
     "expr-syntax-block": "inside an expression",
     "expr-syntax-multiline": "inside an expression",
     "expr-syntax-quoted": "inside an expression",
+    "value-on-unordered": "a rule across an issue's fields (values need ordered)",
+    "value-missing": "a rule across the items of a list (all values or none)",
+    "value-not-increasing": "an order among the items of a list",
+    "applies-when-cycle": "references between expressions",
+    "applies-when-self": "references between expressions",
+    "applies-when-unknown-option": "inside an expression",
+    "constraint-duplicate-id": "ids repeated among list items",
+    "constraint-unknown-option": "inside an expression",
+    "status-quo-missing-applicable-issue": "an expression evaluated on the status quo",
+    "status-quo-option-where-na": "an expression evaluated on the status quo",
+    "status-quo-na-always-applies": "a reference to the case's issues",
+    "status-quo-breaks-constraint": "an expression evaluated on the status quo",
+    "scores-unknown-option": "a reference to the case's issues",
+    "scores-unknown-issue": "a reference to the case's issues",
+    "fallback-costs-not-increasing": "an order among the items of a list",
+    "fallback-costs-above-rule": "a comparison between fields",
+    "scenario-set-preference-when": "the kind of the rule changed is in the party file",
+    "scenario-set-unknown-party": "a reference to the case's parties",
+    "scenario-set-red-line-without-require": "the rule changed is in another change",
+    "scenario-set-cost-below-fallback": "the rule's cost is in the party file",
+    "check-na-always-applies": "a reference to the case's issues",
 }
 # Fixtures whose broken file a YAML reader reads as another document: the loader alone sees it.
 MISREAD = {
@@ -133,6 +169,51 @@ def test_bundled_file_is_valid_against_its_schema(path: Path) -> None:
 def test_bundled_case_loads_without_errors(folder: Path) -> None:
     """Every bundled case, with its scenarios and checks, validates without an error."""
     assert Workspace.at(folder).validate().errors == 0
+
+
+@pytest.mark.parametrize("folder", V2_CASES, ids=lambda p: p.name)
+def test_version_2_case_and_scenarios_load_without_problems(folder: Path) -> None:
+    """A case using every version-2 field, and each of its scenarios, loads without a problem."""
+    case, problems = read_case(folder)
+    assert problems == []
+    assert case is not None
+    for path in sorted((folder / "scenarios").glob("*.yaml")):
+        assert read_scenario(path, case)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [
+        (Kind.CASE, ("issues", "options", "value")),
+        (Kind.CASE, ("issues", "applies_when")),
+        (Kind.CASE, ("constraints", "source", "quote")),
+        (Kind.PARTY, ("rules", "scores", "options")),
+        (Kind.PARTY, ("rules", "fallbacks", "source", "who")),
+        (Kind.SCENARIO, ("changes", "add", "fallbacks", "cost")),
+        (Kind.SCENARIO, ("changes", "set", "scores", "issue")),
+        (Kind.SCENARIO, ("changes", "set", "fallbacks", "require")),
+        (Kind.SCENARIO, ("changes", "set", "source", "who")),
+        (Kind.SCENARIO, ("changes", "set", "reservation")),
+        (Kind.SCENARIO, ("changes", "set", "as_of")),
+    ],
+)
+def test_schemas_cover_the_version_2_fields(kind: Kind, path: tuple[str, ...]) -> None:
+    """Every field that version 2 adds is a declared, described property of its file's schema."""
+
+    def step(node: dict[str, Any], name: str) -> dict[str, Any]:
+        while "properties" not in node or name not in node["properties"]:
+            if "items" in node:
+                node = node["items"]
+            elif "oneOf" in node:  # a set of a rule or of a party: the one that has the name
+                node = next(n for n in node["oneOf"] if name in n.get("properties", {}))
+            else:
+                raise AssertionError(f"{name} is not declared")
+        return dict(node["properties"][name])
+
+    node = schema_for(kind)
+    for name in path:
+        node = step(node, name)
+    assert node["description"]
 
 
 # --- invalid fixtures ---------------------------------------------------------------------------

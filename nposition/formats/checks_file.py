@@ -5,7 +5,8 @@ baseline), an optional `because`, and exactly one assertion:
 
     zone: empty | nonempty
     zone_size_at_least: N
-    acceptable: {party: P, package: {issue: option, ...}}     # party optional: every party
+    acceptable: {party: P, package: {issue: option, ...}}     # party optional: every party;
+                                                              # option `n/a` where an issue does not apply
     unacceptable: {party: P, package: {...}}
     conflict: [party/rule, ...]        # exactly this minimal conflict is reported
     no_conflict: [party/rule, ...]
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from nposition.errors import LoadError, Problem, Severity
 from nposition.formats import fields, spec
+from nposition.formats.case_file import read_digit
 from nposition.formats.layout import BASELINE
 from nposition.formats.yamlio import Reader
 from nposition.model import expr
@@ -130,13 +132,8 @@ def _read_package_check(
     fixed: dict[int, int] = {}
     for issue_id, value_node in package.items():
         index = issue_ids.index(issue_id)
-        value = reader.text(value_node, "option") or ""
-        options = case.issues[index].option_ids()
-        if value not in options:
-            reader.error(
-                value_node,
-                f"{what}: unknown option '{value}' for issue '{issue_id}' ({expr.suggest(value, options)})",
-            )
+        digit = read_digit(reader, value_node, case.issues[index], what)
+        if digit is None:
             return None
-        fixed[index] = options.index(value)
+        fixed[index] = digit
     return party, fixed

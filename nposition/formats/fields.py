@@ -135,6 +135,7 @@ class Field(NamedTuple):
     missing: str = ""  # what to say when a required field is missing, if not the usual
     goes_with: str = ""  # only beside this other field of the record
     kind: str = ""  # a rule field that only this kind of rule takes
+    instead: str = ""  # with `kind`: what a rule of the other kind says instead
 
     @property
     def bounds(self) -> Range | None:
@@ -149,6 +150,7 @@ class Record(NamedTuple):
     fields: tuple[Field, ...]
     exactly_one: tuple[str, ...] = ()  # exactly one of these keys is given
     at_least_one: tuple[str, ...] = ()  # at least one of these keys is given
+    not_both: tuple[str, ...] = ()  # these two keys are never given together
 
     @property
     def names(self) -> tuple[str, ...]:

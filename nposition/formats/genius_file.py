@@ -136,7 +136,12 @@ def read_profile(path: Path, domain: Domain, party: str) -> Profile:
     notes: list[str] = []
     found = _issues_of_profile(xml, domain)
     xml.done()
-    total = sum(w for w, _ in found.values())
+    raw = {n: w for n, (w, _) in found.items()}
+    total = sum(raw.values())
+    if not math.isfinite(total):  # huge weights overflow the sum: scale them down first
+        top = max(raw.values())
+        raw = {n: w / top for n, w in raw.items()}
+        total = sum(raw.values())
     if total <= 0:
         xml.error(xml.root, "the issue weights sum to 0")
         xml.done()
@@ -144,11 +149,11 @@ def read_profile(path: Path, domain: Domain, party: str) -> Profile:
         notes.append(f"{path}: issue weights sum to {total:.12g}; normalised to 1")
     scores = []
     for n, issue in enumerate(domain.issues):
-        raw, element = found[n]
+        given, element = found[n]
         read = _integer_scores if issue.bounds else _discrete_scores
-        scores.append(read(xml, element, issue, f"issue weight {raw:g}", notes))
+        scores.append(read(xml, element, issue, f"issue weight {given:g}", notes))
     xml.done()
-    weights = tuple(found[n][0] / total for n in range(len(domain.issues)))
+    weights = tuple(raw[n] / total for n in range(len(domain.issues)))
     best = sum(w * max(s.value for s in ss) for w, ss in zip(weights, scores, strict=True))
     reservation = _reservation(xml, best, notes)
     xml.done()

@@ -140,8 +140,9 @@ def case_dict(case: str, domain: Domain, profiles: Sequence[Profile]) -> dict[st
         "title": f"{Path(domain.file).stem} (GENIUS/ANAC domain)",
         "description": (
             f"Imported from the GENIUS domain {domain.file} with the utility profiles "
-            f"{', '.join(p.file for p in profiles)}. Each party has one preference per option it "
-            "values, weighing issue weight x score, so its utility is its GENIUS utility."
+            f"{', '.join(p.file for p in profiles)}. Each party has one preference per issue it "
+            "weighs, scoring each value as GENIUS does (issue weight x score), so its utility is its "
+            "GENIUS utility."
         ),
         "issues": issues,
         "status_quo": "no_agreement",
@@ -149,29 +150,33 @@ def case_dict(case: str, domain: Domain, profiles: Sequence[Profile]) -> dict[st
 
 
 def party_dict(profile: Profile, domain: Domain) -> dict[str, Any]:
-    """A party file: one preference per (issue, option) with a positive weight."""
+    """A party file: one value-function preference per issue the profile weighs."""
     rules = []
     for issue, weight, scores in zip(domain.issues, profile.weights, profile.scores, strict=True):
-        for option, label, score in zip(issue.option_ids, issue.values, scores, strict=True):
-            if weight * score.value <= 0:
-                continue
-            rules.append(
-                {
-                    "id": f"{issue.id}-{option}",
-                    "kind": "preference",
-                    "text": f"{issue.name} = {label}: score {score.value:.6g} on an issue "
-                    f"weighing {weight:.6g} of 1",
-                    "require": f"{issue.id} == {option}",
-                    "weight": weight * score.value,
-                    "source": {
-                        "who": profile.file,
-                        "date": SOURCE_DATE,
-                        "where": f"GENIUS utility profile for the domain {domain.file}",
-                        "quote": score.quote,
-                        "paraphrase": True,
-                    },
-                }
-            )
+        valued = {
+            option: score.value
+            for option, score in zip(issue.option_ids, scores, strict=True)
+            if score.value > 0
+        }
+        if weight <= 0 or not valued:
+            continue
+        rules.append(
+            {
+                "id": issue.id.replace("_", "-"),
+                "kind": "preference",
+                "text": f"{issue.name}: weighs {weight:.6g} of 1; each value scored as GENIUS does",
+                "weight": weight,
+                "scores": {"issue": issue.id, "options": valued},
+                "source": {
+                    "who": profile.file,
+                    "date": SOURCE_DATE,
+                    "where": f"GENIUS utility profile for the domain {domain.file}",
+                    "quote": f"issue weight {weight:.6g}; scores "
+                    + ", ".join(f"{o} {v:.6g}" for o, v in valued.items()),
+                    "paraphrase": True,
+                },
+            }
+        )
     out: dict[str, Any] = {"party": profile.party, "name": profile.name}
     if profile.reservation is not None:
         out["reservation"] = profile.reservation

@@ -100,6 +100,8 @@ def _record(record: fields.Record) -> dict[str, Any]:
         out["oneOf"] = [{"required": [name]} for name in record.exactly_one]
     if record.at_least_one:
         out["anyOf"] = [{"required": [name]} for name in record.at_least_one]
+    if record.not_both:
+        out["not"] = {"required": list(record.not_both)}
     goes_with = {f.name: [f.goes_with] for f in record.fields if f.goes_with}
     if goes_with:
         out["dependentRequired"] = goes_with

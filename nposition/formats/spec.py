@@ -52,19 +52,42 @@ FRACTION = Number(Range(low=0, high=1))
 RULE_KIND = Choice(tuple(kind.value for kind in RuleKind))
 ZONE = Choice(("empty", "nonempty"))
 NO_AGREEMENT = Choice(("no_agreement",))
+NA = "n/a"  # a package's value on an issue that does not apply
+NOT_APPLICABLE = Choice((NA,))
+PACKAGE = MapOf(NAME, Either((NAME, NOT_APPLICABLE)))
 
 
 def kind_mismatch(field: Field, kind: str) -> str | None:
     """`'weight' is for preferences; a red line takes 'cost'`, or None when the kind takes it."""
     if not field.kind or field.kind == kind:
         return None
-    takes = next(f.name for f in RULE.fields if f.kind == kind)
-    return f"'{field.name}' is for {_words(field.kind)}s; a {_words(kind)} takes '{takes}'"
+    return f"'{field.name}' is for {_words(field.kind)}s; {field.instead}"
 
 
 def _words(kind: str) -> str:
     return kind.replace("_", " ")
 
+
+# --- sources (of rules, fallbacks and constraints) ----------------------------------------------
+SOURCE = Record(
+    "Who said it, when and where.",
+    (
+        Field("who", TEXT, "Who said it, with their office.", required=True),
+        Field("date", DATE, "When it was said.", required=True),
+        Field("where", TEXT, "The occasion or publication."),
+        Field(
+            "quote",
+            Text(nonempty=True),
+            "A short attributed quote, or a paraphrase.",
+            required=True,
+            missing="needs a short 'quote' (or a paraphrase with 'paraphrase: true')",
+        ),
+        Field("paraphrase", BOOLEAN, "The quote is a paraphrase, not the speaker's words."),
+        Field("document", TEXT, "The id of a document in case.yaml."),
+        Field("url", TEXT, "Where to read it."),
+    ),
+)
+TEXT_FIELD = Field("text", TEXT, "The position in words.")
 
 # --- case.yaml --------------------------------------------------------------------------------
 OPTION = Record(
@@ -72,6 +95,12 @@ OPTION = Record(
     (
         Field("id", NAME, "The option's id, used in rule expressions.", required=True),
         Field("label", TEXT, "What the option means, in words (default: its id)."),
+        Field(
+            "value",
+            Number(),
+            "A number that expressions compare and add: on every option of an ordered issue "
+            "or on none, strictly increasing down the list.",
+        ),
     ),
 )
 ISSUE = Record(
@@ -82,6 +111,12 @@ ISSUE = Record(
         Field("description", TEXT, "A longer explanation."),
         Field("ordered", BOOLEAN, "The options run from least to most (allows <, <=, >, >=)."),
         Field("options", ListOf(OPTION, 1), "The possible outcomes, in order.", required=True),
+        Field(
+            "applies_when",
+            EXPRESSION,
+            "The issue applies only where this holds (over other issues, no cycles); "
+            "elsewhere it has no option: it is n/a.",
+        ),
     ),
 )
 DOCUMENT = Record(
@@ -103,6 +138,15 @@ CASE_SOURCE = Record(
         Field("author", TEXT, "Who wrote it."),
     ),
 )
+CONSTRAINT = Record(
+    "A condition no party owns: a package that breaks it does not exist.",
+    (
+        Field("id", ID, "The constraint's id.", required=True),
+        Field("text", TEXT, "Why such packages cannot exist, in words.", required=True),
+        Field("require", EXPRESSION, "What every package satisfies.", required=True),
+        Field("source", SOURCE, "Who says so, when and where."),
+    ),
+)
 CASE = Record(
     "An nposition case: issues, options, documents, status quo.",
     (
@@ -112,68 +156,123 @@ CASE = Record(
         Field("source", CASE_SOURCE, "Where the case's material comes from."),
         Field("issues", ListOf(ISSUE, 1), "The issues of an agreement.", required=True),
         Field(
+            "constraints",
+            ListOf(CONSTRAINT),
+            "Conditions no party owns; packages that break one do not exist.",
+        ),
+        Field(
             "status_quo",
             Either((NO_AGREEMENT, PACKAGE)),
-            "What the parties get if talks fail: no_agreement, or a package {issue: option}.",
+            "What the parties get if talks fail: no_agreement, or a package {issue: option} "
+            "giving every issue that applies there an option (leave out, or write n/a for, "
+            "the others).",
         ),
         Field("documents", ListOf(DOCUMENT), "Agreements and statements that rules cite."),
     ),
 )
 
 # --- party files ------------------------------------------------------------------------------
-SOURCE = Record(
-    "Who said it, when and where.",
-    (
-        Field("who", TEXT, "Who said it, with their office.", required=True),
-        Field("date", DATE, "When it was said.", required=True),
-        Field("where", TEXT, "The occasion or publication."),
-        Field(
-            "quote",
-            Text(nonempty=True),
-            "A short attributed quote, or a paraphrase.",
-            required=True,
-            missing="needs a short 'quote' (or a paraphrase with 'paraphrase: true')",
-        ),
-        Field("paraphrase", BOOLEAN, "The quote is a paraphrase, not the speaker's words."),
-        Field("document", TEXT, "The id of a document in case.yaml."),
-        Field("url", TEXT, "Where to read it."),
-    ),
-)
 COST = Field(
     "cost",
     NON_NEGATIVE,
     "Red lines: how costly it is to give this up (default 1).",
     kind="red_line",
+    instead="a preference takes 'weight'",
 )
-WEIGHT = Field("weight", POSITIVE, "Preferences: salience (default 1).", kind="preference")
+WEIGHT = Field(
+    "weight",
+    POSITIVE,
+    "Preferences: salience (default 1).",
+    kind="preference",
+    instead="a red line takes 'cost'",
+)
 KIND = Field("kind", RULE_KIND, "red_line (a hard rule) or preference (a soft rule with a weight).")
-TEXT_FIELD = Field("text", TEXT, "The position in words.")
-REQUIRE = Field("require", EXPRESSION, "What a package must satisfy, e.g. `issue in [a, b]`.")
-WHEN = Field("when", EXPRESSION, "The rule applies only where this holds.")
+REQUIRE = Field(
+    "require",
+    EXPRESSION,
+    "What a package must satisfy, e.g. `issue in [a, b]` (a preference may give 'scores' instead).",
+)
+WHEN = Field(
+    "when",
+    EXPRESSION,
+    "Red lines: the rule applies only where this holds (where it is false it is not broken).",
+    kind="red_line",
+    instead="fold the condition into its 'require'",
+)
+VALUE_FUNCTION = Record(
+    "A value function over one issue's options: weight x score joins the utility.",
+    (
+        Field("issue", NAME, "The issue whose options are scored.", required=True),
+        Field(
+            "options",
+            MapOf(NAME, FRACTION),
+            "Each option's score, 0 to 1; unlisted options and n/a score 0.",
+            required=True,
+        ),
+    ),
+)
+SCORES = Field(
+    "scores",
+    VALUE_FUNCTION,
+    "Preferences: score the options of one issue instead of a 'require'.",
+    kind="preference",
+    instead="a red line states what it requires in 'require'",
+)
+FALLBACK = Record(
+    "A weaker level of a red line: what the party accepts when it retreats that far.",
+    (
+        Field(
+            "require",
+            EXPRESSION,
+            "What a package must satisfy at this level (the rule's `when` still applies).",
+            required=True,
+        ),
+        Field(
+            "cost",
+            NON_NEGATIVE,
+            "The total cost of retreating this far; strictly increasing down the list.",
+            required=True,
+        ),
+        TEXT_FIELD._replace(doc="The weaker position in words."),
+        Field("source", SOURCE, "Who said it, when and where."),
+    ),
+)
+FALLBACKS = Field(
+    "fallbacks",
+    ListOf(FALLBACK),
+    "Red lines: weaker positions, strongest first (the rule's cost is that of dropping it).",
+    kind="red_line",
+    instead="a preference has one level (write a weaker wish as another preference)",
+)
+SOURCE_FIELD = Field("source", SOURCE, "Who said it, when and where.")
 RULE = Record(
     "A red line or a preference of a party, with its source.",
     (
         Field("id", ID, "The rule's id; elsewhere it is named `party/rule-id`.", required=True),
         KIND._replace(required=True),
         TEXT_FIELD,
-        REQUIRE._replace(required=True),
+        REQUIRE,
         WHEN,
         COST,
         WEIGHT,
-        Field("source", SOURCE, "Who said it, when and where.", required=True),
+        SCORES,
+        FALLBACKS,
+        SOURCE_FIELD._replace(required=True),
     ),
+    exactly_one=("require", "scores"),
+)
+NAME_FIELD = Field("name", TEXT, "The party's full name.")
+AS_OF = Field("as_of", DATE, "The date the positions are taken at.")
+RESERVATION = Field(
+    "reservation", FRACTION, "Utility of no agreement (default: of the status quo, or 0)."
 )
 PARTY = Record(
     "An nposition party file: its red lines and preferences, each with a source.",
     (
         Field("party", ID, "The party's id, the first half of its rules' names.", required=True),
-        Field("name", TEXT, "The party's full name.", required=True),
-        Field("as_of", DATE, "The date the positions are taken at."),
-        Field(
-            "reservation",
-            FRACTION,
-            "Utility of no agreement (default: of the status quo, or 0).",
-        ),
+        NAME_FIELD._replace(required=True),
+        AS_OF,
+        RESERVATION,
         Field("rules", ListOf(RULE), "Red lines and preferences.", required=True),
     ),
 )
@@ -183,20 +282,37 @@ ADD = RULE._replace(
     doc="A new rule of a party.",
     fields=(Field("party", ID, "The party the rule is added to.", required=True), *RULE.fields),
 )
-_SETTABLE = (KIND, COST, WEIGHT, TEXT_FIELD, REQUIRE, WHEN)
+_SETTABLE = (KIND, COST, WEIGHT, TEXT_FIELD, REQUIRE, WHEN, SCORES, FALLBACKS, SOURCE_FIELD)
 SET = Record(
     "New values for fields of an existing rule.",
     (Field("rule", RULE_REF, "The rule changed, as party/rule-id.", required=True), *_SETTABLE),
     at_least_one=tuple(f.name for f in _SETTABLE),
+    not_both=("require", "scores"),
+)
+_PARTY_SETTABLE = (NAME_FIELD, AS_OF, RESERVATION)
+SET_PARTY = Record(
+    "New values for a party's own fields.",
+    (Field("party", ID, "The party changed.", required=True), *_PARTY_SETTABLE),
+    at_least_one=tuple(f.name for f in _PARTY_SETTABLE),
 )
 CHANGE = Record(
     "One change: drop, soften, add or set.",
     (
         Field("drop", RULE_REF, "Remove a rule (party/rule-id)."),
-        Field("soften", RULE_REF, "Turn a red line into a preference (party/rule-id)."),
+        Field(
+            "soften",
+            RULE_REF,
+            "Turn a red line into a preference (party/rule-id); its `when` folds into its "
+            "require as `(when) -> (require)`, and its fallbacks go.",
+        ),
         WEIGHT._replace(doc="The softened rule's weight (default 1).", goes_with="soften", kind=""),
         Field("add", ADD, "Add a rule to a party."),
-        Field("set", SET, "Change fields of a rule."),
+        Field(
+            "set",
+            Either((SET, SET_PARTY)),
+            "Change fields of a rule ({rule: party/rule-id, ...}) or of a party "
+            "({party: id, name, as_of, reservation}).",
+        ),
     ),
     exactly_one=("drop", "soften", "add", "set"),
 )

@@ -1,5 +1,9 @@
 """The expression tree: the immutable nodes that parsing builds, resolution rewrites, the engine reads.
 
+Parsing builds `Test`s and `Compare`s (whose sides are terms: `Num`, `Ref`, `Scale`, `Sum`) under
+`Not`, `And`, `Or`, `Implies` and `Const`; resolution replaces each `Test` by a `Member` and each
+`Compare` by a `Linear` (or a `Const` when no issue is left in it).
+
 The nodes are small slotted classes, not dataclasses: every command loads this module, and a
 frozen dataclass costs about half a millisecond to generate at import. A `NamedTuple` would be as
 cheap but would compare as a plain tuple (an `And` equal to the `Or` of the same arguments); these
@@ -106,6 +110,76 @@ class Test(_Node):
         self._seal()
 
 
+class Num(_Node):
+    """A number literal as written (`5`, `2.5`, `-1`), starting at character `start`."""
+
+    __slots__ = __match_args__ = ("text", "start")
+    text: str  # digits, an optional '.' and digits, after an optional '-'
+    start: int
+
+    def __init__(self, text: str, start: int) -> None:
+        _assign(self, "text", text)
+        _assign(self, "start", start)
+        self._seal()
+
+
+class Ref(_Node):
+    """An issue inside arithmetic: its option's value. `issue` starts at character `start`."""
+
+    __slots__ = __match_args__ = ("issue", "start")
+    issue: str
+    start: int
+
+    def __init__(self, issue: str, start: int) -> None:
+        _assign(self, "issue", issue)
+        _assign(self, "start", start)
+        self._seal()
+
+
+class Scale(_Node):
+    """`factor * term`: a term multiplied by a number literal."""
+
+    __slots__ = __match_args__ = ("factor", "term")
+    factor: Num
+    term: Term
+
+    def __init__(self, factor: Num, term: Term) -> None:
+        _assign(self, "factor", factor)
+        _assign(self, "term", term)
+        self._seal()
+
+
+class Sum(_Node):
+    """`t0 ± t1 ± ...`: terms added ('+') or subtracted ('-'); the first sign is always '+'."""
+
+    __slots__ = __match_args__ = ("terms", "signs")
+    terms: tuple[Term, ...]
+    signs: tuple[str, ...]
+
+    def __init__(self, terms: tuple[Term, ...], signs: tuple[str, ...]) -> None:
+        _assign(self, "terms", terms)
+        _assign(self, "signs", signs)
+        self._seal()
+
+
+Term = Num | Ref | Scale | Sum
+
+
+class Compare(_Node):
+    """A numeric comparison as written: `left op right`, both sides terms."""
+
+    __slots__ = __match_args__ = ("left", "op", "right")
+    left: Term
+    op: str  # '==', '!=', '<', '<=', '>' or '>='
+    right: Term
+
+    def __init__(self, left: Term, op: str, right: Term) -> None:
+        _assign(self, "left", left)
+        _assign(self, "op", op)
+        _assign(self, "right", right)
+        self._seal()
+
+
 class Not(_Node):
     __slots__ = __match_args__ = ("arg",)
     arg: Node
@@ -190,7 +264,7 @@ class Linear(_Node):
         }[self.op]
 
 
-Node = Const | Test | Not | And | Or | Implies | Member | Linear
+Node = Const | Test | Compare | Not | And | Or | Implies | Member | Linear
 
 
 class Expression(_Node):

@@ -13,15 +13,18 @@ from nposition.render.blocks import (
     Para,
     Table,
     num,
+    option_text,
     package_text,
     plural,
     point_text,
     table,
     tone,
+    utility,
 )
 from nposition.reports.results import Basis
 
 if TYPE_CHECKING:
+    from nposition.reports.coalitions import Coalitions
     from nposition.reports.results import (
         Analysis,
         Box,
@@ -45,6 +48,8 @@ def analysis(a: Analysis) -> list[Block]:
             Para("Enumeration stopped at its limit: conflicts and concessions are partial.", "warn")
         )
     out += _parties_and_issues(a)
+    if a.coalitions is not None:
+        out.append(_coalitions(a.coalitions))
     out += _conflicts_and_concessions(a)
     out.extend(zone_blocks("Zone of agreement", a.zone))
     if a.solutions is not None:
@@ -52,6 +57,17 @@ def analysis(a: Analysis) -> list[Block]:
     if a.sensitivity is not None:
         out.append(_sensitivity(a.sensitivity))
     return out
+
+
+def _coalitions(c: Coalitions) -> Block:
+    """Each group's zone on its own red lines; the parties whose red lines alone block."""
+    blocking = ", ".join(c.blocking) or "none alone"
+    more = "" if c.complete else f" (the first {len(c.groups):,} groups, smallest first)"
+    return table(
+        f"Coalitions: the zone of each group's red lines{more}; blocking: {blocking}",
+        ("parties", "zone"),
+        ((", ".join(g.parties), f"{g.zone_size:,}") for g in c.groups),
+    )
 
 
 def _parties_and_issues(a: Analysis) -> list[Block]:
@@ -71,8 +87,8 @@ def _parties_and_issues(a: Analysis) -> list[Block]:
             (
                 (
                     i.id,
-                    *(", ".join(i.acceptable[p]) or "-" for p in party_ids),
-                    ", ".join(i.common) or "-",
+                    *(", ".join(map(option_text, i.acceptable[p])) or "-" for p in party_ids),
+                    ", ".join(map(option_text, i.common)) or "-",
                     tone(i.status.value),
                 )
                 for i in a.issues
@@ -143,16 +159,20 @@ def zone_blocks(title: str, zone: ZoneView) -> list[Block]:
             else f"all {zone.size:,}"
         )
         out.append(
-            table(f"{title}: packages ({shown})", columns, (p.options for p in zone.packages))
+            table(
+                f"{title}: packages ({shown})",
+                columns,
+                (tuple(map(option_text, p.options)) for p in zone.packages),
+            )
         )
     return out
 
 
 def _box_text(box: Box) -> str:
     return "\n".join(
-        f"{a.issue} in {', '.join(a.options)}"
+        f"{a.issue} in {', '.join(map(option_text, a.options))}"
         if len(a.options) > 1
-        else f"{a.issue} = {a.options[0]}"
+        else f"{a.issue} = {option_text(a.options[0])}"
         for a in box
     )
 
@@ -164,7 +184,7 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
         if s.basis is Basis.ZONE
         else f"the zone that the cheapest concession would open (dropping {', '.join(s.concession)})"
     )
-    d = ", ".join(f"{p} {num(s.disagreement[p])}" for p in parties)
+    d = ", ".join(f"{p} {utility(s.disagreement[p])}" for p in parties)
     give = "gives" if s.candidates == 1 else "give"
     distinct = (
         f" ({plural(s.pareto_distinct, 'distinct utility point')})"
@@ -180,7 +200,7 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
     rows = [
         (
             label,
-            *(f"{point.utilities[p]:.3f}" for p in parties),
+            *(utility(point.utilities[p]) for p in parties),
             package_text(point.package),
         )
         for name, label in SOLUTION_NAMES.items()
@@ -192,10 +212,24 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
 
 
 def _sensitivity(s: Sensitivity) -> Block:
-    missing = f"; no solution in {plural(s.no_solution, 'run')}" if s.no_solution else ""
+    """Every run accounted for: each listed package, the others together, and no solution."""
+    rows = [(share(t.runs, s.runs), str(t.runs), package_text(t.package)) for t in s.nash]
+    others = s.runs - s.no_solution - sum(t.runs for t in s.nash)
+    if others:
+        rows.append((share(others, s.runs), str(others), "other packages"))
+    if s.no_solution:
+        rows.append((share(s.no_solution, s.runs), str(s.no_solution), "no solution"))
     return table(
         f"Sensitivity: the Nash package over {plural(s.runs, 'run')} with each preference weight "
-        f"times a factor in [{s.low}, {s.high}] (seed {s.seed}){missing}",
+        f"times a factor in [{s.low}, {s.high}] (seed {s.seed})",
         ("share", "runs", "package"),
-        ((f"{t.runs / s.runs:.0%}", str(t.runs), package_text(t.package)) for t in s.nash),
+        rows,
     )
+
+
+def share(part: int, whole: int) -> str:
+    """A share of runs as a percentage that never shows a non-zero part as 0%."""
+    value = 100 * part / whole if whole else 0.0
+    if part and value < 1:
+        return f"{value:.1f}%" if value >= 0.1 else "<0.1%"
+    return f"{value:.0f}%"

@@ -86,17 +86,30 @@ def num(x: float) -> str:
 
 def package_text(package: Package) -> str:
     """A package as `issue=option` lines, readable whatever the options are called."""
-    return "\n".join(f"{issue}={option}" for issue, option in package.items())
+    return "\n".join(f"{issue}={option}" for issue, option in package.items() if option)
 
 
 def package_line(package: Package) -> str:
     """A package on one line: `issue=option, issue=option`."""
-    return ", ".join(f"{issue}={option}" for issue, option in package.items())
+    return ", ".join(f"{issue}={option}" for issue, option in package.items() if option)
+
+
+def option_text(option: str | None) -> str:
+    """An option as tables print it; `n/a` where the issue does not apply."""
+    return option or NA
+
+
+NA = "n/a"
 
 
 def utilities_text(utilities: Mapping[str, float]) -> str:
     """Each party's utility to three decimals: `japan 0.500, russia 0.750`."""
-    return ", ".join(f"{party} {u:.3f}" for party, u in utilities.items())
+    return ", ".join(f"{party} {utility(u)}" for party, u in utilities.items())
+
+
+def utility(u: float) -> str:
+    """A utility or reservation as every table prints it: three decimals."""
+    return f"{u:.3f}"
 
 
 def point_text(point: UtilityPoint | None) -> str:

@@ -22,6 +22,7 @@ from nposition.render.blocks import (
     point_text,
     table,
     tone,
+    utility,
 )
 from nposition.reports.results import Basis
 
@@ -87,7 +88,7 @@ def _nash_text(a: Analysis) -> str:
     if a.solutions is None or nash is None:
         return "-"
     where = "" if a.solutions.basis is Basis.ZONE else " (after concession)"
-    return ", ".join(f"{p} {num(u)}" for p, u in nash.utilities.items()) + where
+    return ", ".join(f"{p} {utility(u)}" for p, u in nash.utilities.items()) + where
 
 
 def diff(d: Diff) -> list[Block]:

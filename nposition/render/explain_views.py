@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nposition.render.blocks import Block, Heading, Para, package_line, plural, table, tone
+from nposition.render.blocks import Block, Heading, Para, package_line, plural, table, tone, utility
 from nposition.render.show_views import expression, kind
 from nposition.reports.explain import RuleStatus
 
@@ -48,7 +48,7 @@ def _party_rules(e: Explanation, p: PartyExplanation) -> Block:
         title = f"{p.name} ({p.id}): accepts {p.accepted:,} of {e.completions:,} completions"
     else:
         ok = "accepts" if p.accepted else "rejects"
-        util = f", utility {p.utility:.3f}" if p.utility is not None else ""
+        util = f", utility {utility(p.utility)}" if p.utility is not None else ""
         title = f"{p.name} ({p.id}): {ok}{util}"
     partial = bool(e.free)
     return table(

@@ -51,7 +51,7 @@ def data(report: Report) -> Any:
     return drawer(report, _BUILDERS, "JSON form")(report)
 
 
-def package(p: Package) -> dict[str, str]:
+def package(p: Package) -> dict[str, str | None]:
     """A package as `{issue: option}`, in case order."""
     return dict(p.items())
 

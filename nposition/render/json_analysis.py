@@ -9,6 +9,7 @@ from nposition.model.case import number
 from nposition.render.json import SCHEMA_VERSION, Json, numbers, package, point
 
 if TYPE_CHECKING:
+    from nposition.reports.coalitions import Coalitions
     from nposition.reports.compare import Comparison, Diff
     from nposition.reports.results import (
         Analysis,
@@ -45,10 +46,20 @@ def analysis(a: Analysis) -> Json:
         "complete": a.complete,
         "solutions": None if a.solutions is None else _solutions(a.solutions),
         "sensitivity": None if a.sensitivity is None else _sensitivity(a.sensitivity),
+        **({} if a.coalitions is None else _coalitions(a.coalitions)),
     }
 
 
-def _box(box: Box) -> dict[str, list[str]]:
+def _coalitions(c: Coalitions) -> Json:
+    """Each group's zone, the blocking parties, and whether every group is listed."""
+    return {
+        "coalitions": [{"parties": list(g.parties), "zone_size": g.zone_size} for g in c.groups],
+        "coalitions_complete": c.complete,
+        "blocking": list(c.blocking),
+    }
+
+
+def _box(box: Box) -> dict[str, list[str | None]]:
     return {a.issue: list(a.options) for a in box}
 
 

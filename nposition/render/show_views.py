@@ -10,9 +10,9 @@ from nposition.render.blocks import (
     Cell,
     Heading,
     Para,
-    num,
     package_line,
     table,
+    utility,
 )
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def party(view: PartyView) -> list[Block]:
     ]
     title = f"{p.name} ({p.id})" + (f", as of {p.as_of}" if p.as_of else "")
     if p.reservation is not None:
-        title += f", reservation {num(p.reservation)}"
+        title += f", reservation {utility(p.reservation)}"
     return [table(title, ("rule", "kind", "rule and expression", "source"), rows)]
 
 

@@ -11,7 +11,7 @@ from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
 from nposition.engine.zone import Box, IssueOverlap, IssueStatus, acceptable, boxes, overlap
 from nposition.model.case import Case, Rule, number
-from nposition.model.expr import members
+from nposition.model.expr import touched_issues
 from nposition.reports.results import (
     Allowed,
     Basis,
@@ -23,6 +23,7 @@ from nposition.reports.results import (
     SolutionsView,
     UtilityPoint,
     ZoneView,
+    option_id,
     package_of,
 )
 from nposition.reports.results import (
@@ -31,6 +32,7 @@ from nposition.reports.results import (
 
 if TYPE_CHECKING:
     from nposition.model.changes import Scenario
+    from nposition.reports.coalitions import Coalitions
     from nposition.reports.sensitivity import Sensitivity
 
 DEFAULT_LIMIT = 10
@@ -83,7 +85,14 @@ def analyze(
             if sensitivity_runs and solutions
             else None
         ),
+        coalitions=_coalitions(case, space, sets) if len(case.parties) >= 3 else None,
     )
+
+
+def _coalitions(case: Case, space: Space, sets: list[int]) -> Coalitions:
+    from nposition.reports.coalitions import coalitions  # only with three or more parties
+
+    return coalitions([p.id for p in case.parties], sets, space.full)
 
 
 def _enumerate(
@@ -166,9 +175,9 @@ def view(case: Case, space: Space, bits: int, limit: int) -> ZoneView:
 def _box(case: Case, box: Box) -> tuple[Allowed, ...]:
     """A box by the issues it restricts and the options it allows on each."""
     return tuple(
-        Allowed(issue.id, tuple(issue.options[o].id for o in sorted(allowed)))
+        Allowed(issue.id, tuple(option_id(issue, o) for o in sorted(allowed)))
         for issue, allowed in zip(case.issues, box, strict=True)
-        if len(allowed) < len(issue.options)
+        if len(allowed) < len(issue.options) + (issue.na is not None)
     )
 
 
@@ -184,7 +193,7 @@ def rule_issues(case: Case, rules: list[Rule]) -> tuple[str, ...]:
     for rule in rules:
         for node in (rule.require, rule.when):
             if node is not None:
-                used.update(m.issue for m in members(node.node))
+                used.update(touched_issues(node.node))
     return tuple(case.issues[i].id for i in sorted(used))
 
 
@@ -227,15 +236,14 @@ def best_package(valuation: Valuation, bits: int) -> int | None:
 
 def _issue_view(case: Case, o: IssueOverlap) -> IssueView:
     issue = case.issues[o.issue]
-    ids = issue.option_ids()
     return IssueView(
         id=issue.id,
         title=issue.title,
         acceptable={
-            p.id: tuple(ids[i] for i in sorted(opts))
+            p.id: tuple(option_id(issue, i) for i in sorted(opts))
             for p, opts in zip(case.parties, o.acceptable, strict=True)
         },
-        common=tuple(ids[i] for i in sorted(o.common)),
+        common=tuple(option_id(issue, i) for i in sorted(o.common)),
         status=o.status,
     )
 

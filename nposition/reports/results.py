@@ -15,17 +15,19 @@ if TYPE_CHECKING:
     from nposition.engine.bargaining import Solution
     from nposition.engine.zone import IssueStatus
     from nposition.model.case import Case, Issue
+    from nposition.reports.coalitions import Coalitions
     from nposition.reports.sensitivity import Sensitivity
 
 
 class Package(NamedTuple):
-    """An option for each of some issues (every issue, or those a partial package fixes)."""
+    """An option for each of some issues (every issue, or those a partial package fixes);
+    None for an issue that does not apply to this package."""
 
     issues: tuple[str, ...]  # in case order
-    options: tuple[str, ...]
+    options: tuple[str | None, ...]
 
-    def items(self) -> Iterator[tuple[str, str]]:
-        """`(issue id, option id)` pairs, in case order."""
+    def items(self) -> Iterator[tuple[str, str | None]]:
+        """`(issue id, option id or None)` pairs, in case order."""
         return zip(self.issues, self.options, strict=True)
 
 
@@ -35,8 +37,13 @@ def package_of(case: Case, options: Sequence[int] | Mapping[int, int]) -> Packag
     fixed = sorted(chosen.items())
     return Package(
         tuple(case.issues[i].id for i, _ in fixed),
-        tuple(case.issues[i].options[o].id for i, o in fixed),
+        tuple(option_id(case.issues[i], o) for i, o in fixed),
     )
+
+
+def option_id(issue: Issue, digit: int) -> str | None:
+    """The option a package's digit names on an issue; None for the n/a digit."""
+    return issue.options[digit].id if digit < len(issue.options) else None
 
 
 class UtilityPoint(NamedTuple):
@@ -50,7 +57,7 @@ class Allowed(NamedTuple):
     """The options a box allows on one issue it restricts."""
 
     issue: str
-    options: tuple[str, ...]
+    options: tuple[str | None, ...]  # None: the issue does not apply
 
 
 Box = tuple[Allowed, ...]  # the restricted issues of a box; every other issue is free
@@ -129,8 +136,8 @@ class IssueView(NamedTuple):
 
     id: str
     title: str
-    acceptable: dict[str, tuple[str, ...]]  # party id -> option ids
-    common: tuple[str, ...]
+    acceptable: dict[str, tuple[str | None, ...]]  # party id -> option ids (None: n/a)
+    common: tuple[str | None, ...]
     status: IssueStatus
 
 
@@ -152,3 +159,4 @@ class Analysis(NamedTuple):
     verdict: str
     solutions: SolutionsView | None
     sensitivity: Sensitivity | None = None
+    coalitions: Coalitions | None = None  # with three or more parties
