@@ -15,9 +15,12 @@ from nposition.engine import utility
 from nposition.engine.bargaining import SOLUTIONS, bargain, disagreement
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
-from nposition.model.case import Case
+from nposition.errors import Location
+from nposition.model.case import Case, Issue, Option
+from nposition.model.tree import Expression, Member
 
-from .strategies import all_packages, random_cases, rule_holds
+from .oracle import World, all_packages, raw_utility, rule_holds
+from .strategies import make_case, random_cases
 
 Vector = tuple[Fraction, ...]
 
@@ -132,3 +135,46 @@ def test_disagreement_uses_reservation_then_status_quo() -> None:
     seller_sq = valuation.of(space.index((2, 0, 0)))[1]
     assert seller_sq == 1.0  # the seller's only preference is the high price
     assert disagreement(with_both, space, valuation) == (0.4, seller_sq)
+
+
+@pytest.mark.parametrize("numpy_from", [utility.NUMPY_FROM, 1])
+@settings(max_examples=60, deadline=None)
+@given(case=random_cases(v2=True))
+def test_v2_bargaining_is_over_existing_packages(numpy_from: int, case: Case) -> None:
+    """With n/a digits, constraints and value functions, bargaining over the zone equals brute force."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(utility, "NUMPY_FROM", numpy_from)
+        patch.setattr("nposition.engine.bargaining.NUMPY_FROM", numpy_from)
+        space = Space.of(case)
+        found = bargain(
+            Valuation(space, case.parties), space.all_of(case.red_lines), (0.0,) * len(case.parties)
+        )
+    world = World(case)
+    raw = [[raw_utility(p, pkg) for pkg in world.packages] for p in case.parties]
+    best = [max((r[k] for k in world.existing), default=Fraction(0)) for r in raw]
+    utilities = {
+        k: tuple(r[k] / b if b else Fraction(1) for r, b in zip(raw, best, strict=True))
+        for k in world.zone(case.red_lines)
+    }
+    d = (Fraction(0),) * len(case.parties)
+    frontier = brute_frontier(utilities)
+    assert found.candidates == len(utilities)
+    assert [p.index for p in found.frontier] == frontier
+    for name in SOLUTIONS:
+        point = found.solutions[name]
+        assert (point is None) == (not frontier)
+        if point is not None:
+            assert point.index == brute_solution(name, frontier, utilities, d), name
+
+
+def test_status_quo_must_exist() -> None:
+    """A status quo that gives an option to an issue that does not apply is refused."""
+    deal = Issue("deal", "Deal", (Option("no", "no"), Option("yes", "yes")))
+    when = Expression("deal == yes", Member(0, frozenset({1})), Location("case.yaml", 7, 20))
+    wage = Issue("wage", "Wage", (Option("low", "low"), Option("high", "high")), applies_when=when)
+    case = make_case((deal, wage), {"a": [], "b": []}, status_quo=(0, 1))
+    space = Space.of(case)
+    with pytest.raises(ValueError, match="not a package"):
+        disagreement(case, space, Valuation(space, case.parties))
+    fine = make_case((deal, wage), {"a": [], "b": []}, status_quo=(0, 2))
+    assert disagreement(fine, space, Valuation(space, fine.parties)) == (1.0, 1.0)

@@ -8,20 +8,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nposition.engine.conflicts import dualize, members, shrink
+from nposition.engine.levels import conflicts_and_relaxations
+from nposition.engine.space import Space
 from nposition.model.case import Issue, Option, RuleKind
 from nposition.reports.analysis import analyze
-from tests.strategies import (
-    CASES,
-    FAST,
-    all_packages,
-    bit_positions,
-    make_case,
-    make_rule,
-    random_cases,
-    satisfying,
-    subsets,
-    to_bits,
-)
+from tests.oracle import World, all_packages, bit_positions, satisfying, subsets, to_bits
+from tests.strategies import CASES, FAST, make_case, make_rule, random_cases
 
 ISSUE_NAME = re.compile(r"\bi\d\b")
 
@@ -273,3 +265,18 @@ def test_three_party_cycle():
     assert [c.drop for c in result.concessions] == [("p1/b",), ("p2/c",), ("p0/a",)]
     assert [c.zone.size for c in result.concessions] == [1, 1, 1]
     assert "every party" in result.verdict
+
+
+@CASES
+@given(random_cases(v2=True))
+def test_v2_conflicts_are_the_muses_of_the_stated_levels(case):
+    """Over existing packages, the conflicts are exactly the MUSes of the red lines as stated."""
+    red = case.red_lines
+    assume(len(red) <= 10)
+    world = World(case)
+    assume(world.existing)  # with no package at all, there is nothing to conflict over
+    brute = Brute([world.accepts(r) for r in red], world.existing)
+    found = conflicts_and_relaxations(Space.of(case), red)
+    assert found.complete
+    assert set(found.conflicts) == brute.muses()
+    assert len(found.conflicts) == len(brute.muses())

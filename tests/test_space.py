@@ -10,21 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nposition.engine.space import Space
-from nposition.errors import SpaceTooLargeError
+from nposition.errors import Location, SpaceTooLargeError
 from nposition.model import expr
-from nposition.model.case import Issue, Option
-from tests.strategies import (
-    CASES,
-    FAST,
-    all_packages,
-    bit_positions,
-    expression,
-    issue_lists,
-    random_cases,
-    satisfying,
-    specs,
-    tree_holds,
-)
+from nposition.model.case import Constraint, Issue, Option
+from nposition.model.tree import Const, Expression, Linear, Member
+from tests.oracle import World, all_packages, bit_positions, node_holds, satisfying
+from tests.strategies import CASES, FAST, expression, issue_lists, random_cases, specs
+from tests.trees import draw_tree, tree_holds, tree_node
 
 
 @st.composite
@@ -182,3 +174,142 @@ def test_space_limit_from_environment(monkeypatch):
         Space(_issues([3, 4]))
     monkeypatch.setenv("NPOSITION_MAX_PACKAGES", "12")
     assert Space(_issues([3, 4])).size == 12
+
+
+# --- version 2: issues that apply sometimes, constraints, numbers, fallbacks ---------------------
+
+
+@st.composite
+def v2_issues_and_tree(draw: st.DrawFn):
+    issues = draw(issue_lists(v2=True))
+    return issues, draw_tree(draw, issues, max_leaves=6)
+
+
+@FAST
+@given(v2_issues_and_tree())
+def test_hand_resolved_nodes_mean_what_the_trees_say(case):
+    """A tree resolved by hand (n/a digits, value tables) means on every raw package what it says."""
+    issues, tree = case
+    node = tree_node(tree, issues)
+    space = Space(issues)
+    packages = all_packages(issues)
+    expected = [k for k, p in enumerate(packages) if tree_holds(tree, p, issues)]
+    assert [k for k, p in enumerate(packages) if node_holds(node, p)] == expected
+    assert bit_positions(space.eval_raw(node)) == expected
+
+
+@CASES
+@given(random_cases(v2=True))
+def test_v2_space_matches_brute_force(case):
+    """Raw size, digit counts, the existing packages, and every level of every rule, as brute force."""
+    world = World(case)
+    space = Space.of(case)
+    assert space.raw_size == len(world.packages)
+    assert space.sizes == tuple(len(i.options) + (i.applies_when is not None) for i in case.issues)
+    assert [space.na(i) for i in range(len(case.issues))] == [i.na for i in case.issues]
+    assert bit_positions(space.full) == sorted(world.existing)
+    assert space.size == len(world.existing)
+    for rule in case.rules:
+        for k in range(len(rule.fallbacks) + 2):
+            assert bit_positions(space.level_bits(rule, k)) == sorted(world.accepts(rule, k))
+        assert space.rule_bits(rule) == space.level_bits(rule, 0)
+        if rule.when is not None:
+            applies = {k for k in world.existing if node_holds(rule.when.node, world.packages[k])}
+            assert bit_positions(space.applies_bits(rule)) == sorted(applies)
+
+
+@CASES
+@given(random_cases(v2=True), st.data())
+def test_v2_bitsets_lie_within_the_existing_packages(case, data):
+    """Every bitset the space hands out (options, members, expressions) lies within `full`."""
+    space = Space.of(case)
+    tree = draw_tree(data.draw, case.issues)
+    assert space.eval(tree_node(tree, case.issues)) & ~space.full == 0
+    assert space.eval(Const(True)) == space.full
+    for i, size in enumerate(space.sizes):
+        options = [space.option_bits(i, d) for d in range(size)]
+        assert all(bits & ~space.full == 0 for bits in options)
+        union = 0
+        for bits in options:
+            assert not union & bits
+            union |= bits
+        assert union == space.full
+        assert space.applicable(i) == space.full & ~(
+            space.option_bits(i, space.na(i)) if space.na(i) is not None else 0
+        )
+
+
+@st.composite
+def linear_tests(draw: st.DrawFn):
+    """Issues (some with an n/a digit) and a numeric test with up to 4 terms on random tables."""
+    sizes = draw(st.lists(st.integers(1, 5), min_size=1, max_size=4))
+    conditional = draw(st.lists(st.booleans(), min_size=len(sizes), max_size=len(sizes)))
+    issues = tuple(
+        Issue(
+            f"i{i}",
+            f"Issue {i}",
+            tuple(Option(f"o{j}", f"o{j}") for j in range(n)),
+            applies_when=expression("true", ()) if c else None,
+        )
+        for i, (n, c) in enumerate(zip(sizes, conditional, strict=True))
+    )
+    terms = []
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(issues) - 1))
+        table = draw(st.lists(st.integers(-4, 4), min_size=sizes[i], max_size=sizes[i]))
+        na = (None,) if conditional[i] else ()
+        terms.append((i, draw(st.sampled_from([1, -1, 2, -3])), (*table, *na)))
+    op = draw(st.sampled_from(["==", "!=", "<", "<=", ">", ">="]))
+    return issues, Linear(tuple(terms), draw(st.integers(-8, 8)), op)
+
+
+@settings(max_examples=200, deadline=None)
+@given(linear_tests())
+def test_numeric_tests_match_brute_force(case):
+    """A numeric test holds on exactly the raw packages brute force finds (n/a: only `!=`)."""
+    issues, node = case
+    space = Space(issues)
+    packages = all_packages(issues)
+    expected = [k for k, p in enumerate(packages) if node_holds(node, p)]
+    assert bit_positions(space.eval_raw(node)) == expected
+
+
+@FAST
+@given(issue_lists(v2=True))
+def test_v2_index_and_package_round_trip(issues):
+    """`package(i)` gives raw digits (n/a included) in product order; `index` inverts it."""
+    space = Space(issues)
+    for k, package in enumerate(all_packages(issues)):
+        assert space.package(k) == package
+        assert space.index(package) == k
+        assert space.exists(package) == bool(space.full >> k & 1)
+
+
+def test_limit_counts_the_na_digit():
+    """The limit applies to the raw space, where an issue that applies sometimes has one more digit."""
+    issues = (*_issues([3]), Issue("i1", "Issue 1", _issues([4])[0].options, applies_when=TRUE))
+    assert Space(issues, limit=15).raw_size == 15
+    with pytest.raises(SpaceTooLargeError, match=r"15 packages \(3 x 5\)"):
+        Space(issues, limit=14)
+
+
+def test_chained_conditions_and_a_constraint():
+    """`b` applies when `a` is o1, `c` when `b` is o1; a constraint removes one more package."""
+    a, b, c = _issues([2, 2, 2])
+    b = Issue(b.id, b.title, b.options, applies_when=_expr(Member(0, frozenset({1}))))
+    c = Issue(c.id, c.title, c.options, applies_when=_expr(Member(1, frozenset({1}))))
+    limit = Constraint("no-c1", "not c1", _expr(Member(2, frozenset({0, 2}))))
+    space = Space((a, b, c), constraints=(limit,))
+    named = [space.package(k) for k in space.indices(space.full)]
+    # a=o0: b and c n/a; a=o1: b=o0 and c n/a, or b=o1 and c=o0 (c=o1 is ruled out)
+    assert named == [(0, 2, 2), (1, 0, 2), (1, 1, 0)]
+    assert space.size == 3
+    assert space.raw_size == 2 * 3 * 3
+    assert Space((a, b, c)).size == 4
+
+
+TRUE = Expression("true", Const(True), Location("test"))
+
+
+def _expr(node):
+    return Expression("(built)", node, Location("test"))

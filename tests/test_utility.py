@@ -12,15 +12,11 @@ from hypothesis import strategies as st
 from nposition.engine import utility
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
-from nposition.model.case import Party, RuleKind
-from tests.strategies import (
-    all_packages,
-    bit_positions,
-    brute_utilities,
-    issue_lists,
-    make_rule,
-    random_cases,
-)
+from nposition.errors import Location
+from nposition.model.case import Issue, Option, Party, Rule, RuleKind, Scores
+from nposition.model.tree import Expression, Member
+from tests.oracle import World, all_packages, bit_positions, brute_utilities
+from tests.strategies import SOURCE, issue_lists, make_rule, random_cases
 
 FAST = settings(max_examples=30, deadline=None)
 # NUMPY_FROM values that force each code path on the small spaces generated here
@@ -30,7 +26,7 @@ TOL = 1e-9
 
 def _valuation(case, numpy_from):
     with mock.patch.object(utility, "NUMPY_FROM", numpy_from):
-        space = Space(case.issues)
+        space = Space.of(case)
         return space, Valuation(space, case.parties)
 
 
@@ -125,8 +121,6 @@ def test_party_without_preferences_is_indifferent(numpy_from, issues):
 @PATHS
 def test_weights_are_summed_and_scaled(numpy_from):
     """Two preferences of weights 1 and 3: utilities 0, 1/4, 3/4 and 1 where they hold."""
-    from nposition.model.case import Issue, Option
-
     issues = tuple(
         Issue(f"i{i}", f"Issue {i}", (Option("o0", "o0"), Option("o1", "o1"))) for i in range(2)
     )
@@ -148,8 +142,6 @@ def test_weights_are_summed_and_scaled(numpy_from):
 )
 def test_numpy_threshold(sizes, numpy):
     """Spaces of NUMPY_FROM packages use numpy, one package fewer the plain path; both are right."""
-    from nposition.model.case import Issue, Option
-
     issues = tuple(
         Issue(f"i{i}", f"Issue {i}", tuple(Option(f"o{j}", f"o{j}") for j in range(n)), True)
         for i, n in enumerate(sizes)
@@ -166,3 +158,91 @@ def test_numpy_threshold(sizes, numpy):
     expected = brute_utilities(party, all_packages(issues))
     assert np.allclose(np.asarray(values.by_party[0], dtype=float), expected, rtol=0, atol=TOL)
     assert np.all(np.asarray(values.by_party[1]) == 1.0)
+
+
+# --- version 2: value functions, existing packages only ---------------------------------------
+
+
+@PATHS
+@FAST
+@given(case=random_cases(v2=True), data=st.data())
+def test_v2_values_match_brute_force(numpy_from, case, data):
+    """Value functions add `weight x score`; utilities are scaled over the existing packages."""
+    world = World(case)
+    expected = [world.utilities(p) for p in case.parties]
+    with mock.patch.object(utility, "NUMPY_FROM", numpy_from):
+        space = Space.of(case)
+        valuation = Valuation(space, case.parties)
+        candidates = data.draw(st.integers(0, space.everything), label="candidates") & space.full
+        values = valuation.values(candidates)
+        chosen = bit_positions(candidates)
+        assert [int(i) for i in values.indices] == chosen
+        for got, want in zip(values.by_party, expected, strict=True):
+            assert [float(u) for u in got] == pytest.approx([want[k] for k in chosen], abs=TOL)
+        for k in chosen[:5]:
+            assert valuation.of(k) == pytest.approx(tuple(e[k] for e in expected), abs=TOL)
+
+
+@FAST
+@given(case=random_cases(v2=True))
+def test_v2_both_code_paths_agree(case):
+    """The plain and the numpy code paths give identical utilities with value functions and n/a."""
+    plain_space, plain = _valuation(case, 1 << 30)
+    _, fast = _valuation(case, 0)
+    with mock.patch.object(utility, "NUMPY_FROM", 1 << 30):
+        a = plain.values(plain_space.full)
+    with mock.patch.object(utility, "NUMPY_FROM", 0):
+        b = fast.values(plain_space.full)
+    assert plain.scale == fast.scale
+    assert [int(i) for i in b.indices] == list(a.indices)
+    for x, y in zip(a.by_party, b.by_party, strict=True):
+        assert [float(u) for u in y] == list(x)
+
+
+@PATHS
+@FAST
+@given(case=random_cases(v2=True))
+def test_v2_best_existing_package_scores_one(numpy_from, case):
+    """Each party's best existing package scores 1; one whose preferences score nothing, 1 throughout."""
+    with mock.patch.object(utility, "NUMPY_FROM", numpy_from):
+        space = Space.of(case)
+        values = Valuation(space, case.parties).values(space.full)
+    for party, us in zip(case.parties, values.by_party, strict=True):
+        us = [float(u) for u in us]
+        assert all(-TOL <= u <= 1 + TOL for u in us)
+        if us:
+            assert abs(max(us) - 1.0) <= TOL, party.id
+        if us and min(us) == max(us):
+            assert us == [1.0] * space.size
+
+
+@PATHS
+def test_value_function_scores_options_and_na_scores_zero(numpy_from):
+    """`scores` adds weight x score of the option; n/a and unlisted options score 0."""
+    deal = Issue("deal", "Deal", (Option("no", "no"), Option("yes", "yes")))
+    wage = Issue(
+        "wage",
+        "Wage",
+        tuple(Option(f"pct_{p}", f"{p}%", float(p)) for p in (0, 2, 4)),
+        ordered=True,
+        applies_when=_when(0, {1}),
+    )
+    scores = Scores(1, (0.0, 0.5, 1.0), "wage: pct_0 0, pct_2 0.5, pct_4 1")
+    higher = Rule(
+        "union", "higher-wage", RuleKind.PREFERENCE, "", None, SOURCE, weight=3, scores=scores
+    )
+    deal_pref = make_rule(
+        "union", "deal", RuleKind.PREFERENCE, "deal == yes", (deal, wage), weight=1
+    )
+    with mock.patch.object(utility, "NUMPY_FROM", numpy_from):
+        space = Space((deal, wage))
+        values = Valuation(space, (Party("union", "Union", (higher, deal_pref)),)).values(
+            space.full
+        )
+    # existing packages: (no, n/a), (yes, pct_0), (yes, pct_2), (yes, pct_4); raw sums 0, 1, 2.5, 4
+    assert [space.package(int(i)) for i in values.indices] == [(0, 3), (1, 0), (1, 1), (1, 2)]
+    assert [float(u) for u in values.by_party[0]] == [0.0, 0.25, 0.625, 1.0]
+
+
+def _when(issue, allowed):
+    return Expression("(built)", Member(issue, frozenset(allowed)), Location("test"))

@@ -9,19 +9,11 @@ from hypothesis import strategies as st
 
 from nposition.engine.space import Space
 from nposition.engine.zone import IssueStatus, acceptable, box_bits, boxes, overlap
+from nposition.errors import Location
 from nposition.model.case import Issue, Option, Party, RuleKind
-from tests.strategies import (
-    CASES,
-    FAST,
-    all_packages,
-    bit_positions,
-    issue_lists,
-    make_case,
-    make_rule,
-    passing,
-    random_cases,
-    rule_holds,
-)
+from nposition.model.tree import Expression, Member
+from tests.oracle import World, all_packages, bit_positions, passing, rule_holds
+from tests.strategies import CASES, FAST, issue_lists, make_case, make_rule, random_cases
 
 
 def _zone(space, case):
@@ -174,3 +166,70 @@ def test_zone_of_a_three_party_case():
         IssueStatus.AGREED,
     ]
     assert [o.common for o in result] == [f({1, 2}), f({0, 1}), f({0, 1, 2})]
+
+
+# --- version 2: only existing packages count --------------------------------------------------
+
+
+@CASES
+@given(random_cases(v2=True))
+def test_v2_acceptable_sets_and_zone_match_brute_force(case):
+    """Acceptable sets and the zone hold exactly the existing packages passing the red lines."""
+    world = World(case)
+    space = Space.of(case)
+    for party in case.parties:
+        assert bit_positions(acceptable(space, party)) == sorted(world.zone(party.red_lines))
+    assert bit_positions(_zone(space, case)) == sorted(world.zone(case.red_lines))
+
+
+@CASES
+@given(random_cases(v2=True))
+def test_v2_boxes_partition_the_zone(case):
+    """The zone's boxes are disjoint, hold existing packages only, and cover the zone exactly."""
+    world = World(case)
+    space = Space.of(case)
+    zone = set(world.zone(case.red_lines))
+    found, complete = boxes(space, _zone(space, case))
+    assert complete
+    seen: set[int] = set()
+    for box in found:
+        inside = _box_packages(space, box)
+        assert inside
+        assert inside <= world.existing, box
+        assert not inside & seen
+        assert bit_positions(box_bits(space, box)) == sorted(inside)
+        seen |= inside
+    assert seen == zone
+
+
+@CASES
+@given(random_cases(v2=True))
+def test_v2_overlap_reports_the_na_digit_like_an_option(case):
+    """Per issue, each party's digits (n/a too) are the projection of its existing acceptable set."""
+    world = World(case)
+    space = Space.of(case)
+    sets = [acceptable(space, p) for p in case.parties]
+    for o in overlap(space, case, sets):
+        per_party = tuple(
+            frozenset(world.packages[k][o.issue] for k in world.zone(p.red_lines))
+            for p in case.parties
+        )
+        assert o.acceptable == per_party
+        assert o.common == frozenset.intersection(*per_party)
+
+
+def test_boxes_of_a_conditional_issue():
+    """Where `b` applies only when `a` is o1, the whole space is two boxes: (o0, n/a) and (o1, any)."""
+    a = Issue("a", "A", (Option("o0", "o0"), Option("o1", "o1")))
+    b = Issue("b", "B", (Option("x", "x"), Option("y", "y")), applies_when=_when_a_is_o1())
+    space = Space((a, b))
+    f = frozenset
+    found, complete = boxes(space, space.full)
+    assert complete
+    assert sorted(found, key=lambda box: sorted(box[0])) == [(f({0}), f({2})), (f({1}), f({0, 1}))]
+    result = overlap(space, make_case((a, b), {"p": []}), [space.full])
+    assert result[1].acceptable == (f({0, 1, 2}),)
+
+
+def _when_a_is_o1():
+    return Expression("a == o1", Member(0, frozenset({1})), Location("test"))

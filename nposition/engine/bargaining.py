@@ -1,7 +1,8 @@
 """Bargaining over a set of packages: the Pareto frontier and four classic solutions.
 
 Utilities come from `utility.Valuation`; the disagreement point is each party's reservation
-(its `reservation`, else its utility of the case's status quo, else 0). Only individually
+(its `reservation`, else its utility of the case's status quo, which must exist, else 0). Only
+existing packages are ever candidates: the sets bargained over lie within `Space.full`. Only individually
 rational packages count (every party gets at least its reservation). The frontier leaves out
 weakly dominated packages: y dominates x when every party gets at least as much from y and some
 party strictly more. Packages with identical utilities are all kept.
@@ -58,8 +59,12 @@ class Bargain(NamedTuple):
 
 
 def disagreement(case: Case, space: Space, valuation: Valuation) -> tuple[float, ...]:
-    """Each party's utility of no agreement."""
-    sq = valuation.of(space.index(case.status_quo)) if case.status_quo is not None else None
+    """Each party's utility of no agreement; the status quo must exist (the loader checks it)."""
+    sq = None
+    if case.status_quo is not None:
+        if not space.exists(case.status_quo):
+            raise ValueError(f"the status quo {case.status_quo} is not a package of the space")
+        sq = valuation.of(space.index(case.status_quo))
     return tuple(
         p.reservation if p.reservation is not None else (sq[k] if sq is not None else 0.0)
         for k, p in enumerate(case.parties)

@@ -1,4 +1,7 @@
-"""Semantic checks of a loaded case: self-contradicting parties, rules that never bite."""
+"""Semantic checks of a loaded case: self-contradicting parties, rules that never bite.
+
+The checks of the case's structure (constraints, fallbacks, tests on issues that do not apply) live in `engine.structure`; `lint` runs them all.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from datetime import date
 
 from nposition.engine.conflicts import members, shrink
 from nposition.engine.space import Space
+from nposition.engine.structure import constraint_clashes, fallbacks, outside
 from nposition.errors import Location, Problem, Severity
 from nposition.model.case import Case, Party, Rule, RuleKind
 
@@ -17,11 +21,19 @@ _PARAPHRASE = re.compile(r"^\s*[\[(]?(paraphras|summar|in substance|in effect)",
 
 def lint(case: Case, space: Space) -> list[Problem]:
     """Every semantic problem of a case: errors for contradictions, warnings for dead rules and
-    doubtful sources."""
+    doubtful sources.
+
+    When the constraints leave no package, that is the only semantic error reported: every other
+    check would fail for the same reason.
+    """
+    sources = [p for r in case.rules for p in _source(r, case.party(r.party).as_of)]
+    clashes = constraint_clashes(case, space)
+    if clashes:
+        return clashes + sources
     problems = contradictions(case, space)
     for rule in case.rules:
-        problems += _dead(rule, space) + _source(rule, case.party(rule.party).as_of)
-    return problems
+        problems += fallbacks(rule, space, case) + _dead(rule, space) + outside(rule, space, case)
+    return problems + sources
 
 
 def _dead(rule: Rule, space: Space) -> list[Problem]:
@@ -29,6 +41,11 @@ def _dead(rule: Rule, space: Space) -> list[Problem]:
     what = f"rule '{rule.id}' of {rule.party}"
     if rule.when is not None and not space.applies_bits(rule):
         return [_warn(rule.when.location, f"{what} never applies: no package satisfies its 'when'")]
+    if rule.scores is not None:
+        issue = rule.scores.issue
+        if any(s and space.option_bits(issue, d) for d, s in enumerate(rule.scores.scores)):
+            return []
+        return [_warn(rule.location, f"{what} scores 0 on every package")]
     if space.rule_bits(rule) == space.full:
         return [_warn(rule.location, f"{what} always holds: every package satisfies it")]
     if rule.kind is RuleKind.PREFERENCE and not space.rule_bits(rule):

@@ -1,10 +1,13 @@
-"""The outcome space as bitsets: one bit per package, held in a Python integer.
+"""The outcome space as bitsets: one bit per raw package, held in a Python integer.
 
-Package `i` is the mixed-radix number whose digits are the option indices, issue 0 most
-significant, so bit order is lexicographic package order. Every rule evaluates to one bitset with
-a handful of whole-space integer operations (AND, OR, XOR on ~N/64 machine words), so a rule costs
-microseconds on a small case and about a millisecond on ten million packages, with no per-package
-Python work.
+A raw package is the mixed-radix number whose digits are the option indices, issue 0 most
+significant, so bit order is lexicographic package order. An issue with `applies_when` has one
+more digit, n/a (one past its options). A raw package exists when each such issue is n/a exactly
+where its `applies_when` is false and every case constraint holds; `full` is the bitset of the
+existing packages, and every bitset the space hands out lies within it. Every rule evaluates to one
+bitset with a handful of whole-space integer operations (AND, OR, XOR on ~N/64 machine words), so a
+rule costs microseconds on a small case and milliseconds on ten million packages, with no
+per-package Python work.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from nposition.errors import SpaceTooLargeError
 from nposition.limits import max_packages
-from nposition.model.case import Issue, Rule
-from nposition.model.expr import And, Const, Implies, Member, Node, Not, Or
+from nposition.model.case import Case, Constraint, Issue, Rule
+from nposition.model.tree import And, Const, Implies, Linear, Member, Node, Not, Or
 
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 
@@ -24,81 +27,151 @@ _NONZERO_BYTE = re.compile(rb"[^\x00]")
 class Space:
     """The packages of a list of issues, with cached bitsets for options and rules."""
 
-    def __init__(self, issues: Sequence[Issue], limit: int | None = None) -> None:
+    def __init__(
+        self,
+        issues: Sequence[Issue],
+        limit: int | None = None,
+        constraints: Sequence[Constraint] = (),
+    ) -> None:
         self.issues = tuple(issues)
-        self.sizes = tuple(len(i.options) for i in self.issues)
-        self.size = math.prod(self.sizes)
+        self.sizes = tuple(len(i.options) + (i.applies_when is not None) for i in self.issues)
+        self.raw_size = math.prod(self.sizes)
         limit = max_packages() if limit is None else limit
-        if self.size > limit:
+        if self.raw_size > limit:
             shape = " x ".join(str(n) for n in self.sizes)
             raise SpaceTooLargeError(
-                f"the outcome space has {self.size:,} packages ({shape}); the limit is {limit:,} "
-                "(raise it with --max-packages or NPOSITION_MAX_PACKAGES, or merge options)"
+                f"the outcome space has {self.raw_size:,} packages ({shape}); the limit is "
+                f"{limit:,} (raise it with --max-packages or NPOSITION_MAX_PACKAGES, or merge options)"
             )
         strides = [1] * len(self.sizes)
         for i in range(len(self.sizes) - 2, -1, -1):
             strides[i] = strides[i + 1] * self.sizes[i + 1]
         self.strides = tuple(strides)
-        self.full = (1 << self.size) - 1
-        self._options: dict[tuple[int, int], int] = {}
-        self._members: dict[tuple[int, frozenset[int]], int] = {}
-        self._rules: dict[Rule, int] = {}
+        self.everything = (1 << self.raw_size) - 1  # every raw package, existing or not
+        self._digits: dict[tuple[int, frozenset[int]], int] = {}  # raw, by issue and digits
+        self._linear: dict[Linear, int] = {}  # raw
+        self._members: dict[tuple[int, frozenset[int]], int] = {}  # within `full`
+        self._levels: dict[tuple[Rule, int], int] = {}
+        # Where each conditional issue is n/a exactly where it does not apply, on the raw space.
+        self.structure = self.everything
+        for i, issue in enumerate(self.issues):
+            if issue.applies_when is not None:
+                applies = self._bits(issue.applies_when.node, self.everything)
+                self.structure &= applies ^ self.digit_bits(i, frozenset({len(issue.options)}))
+        self.constraints = tuple(constraints)
+        self.constraint_bits = tuple(
+            self._bits(c.require.node, self.everything) for c in constraints
+        )
+        self.full = self.structure
+        for bits in self.constraint_bits:
+            self.full &= bits
+        self.size = self.full.bit_count()
+
+    @classmethod
+    def of(cls, case: Case, limit: int | None = None) -> Space:
+        """The space of a case: its issues and its constraints."""
+        return cls(case.issues, limit, case.constraints)
+
+    def na(self, issue: int) -> int | None:
+        """The digit that stands for n/a on `issue`, or None when the issue always applies."""
+        return self.issues[issue].na
 
     # --- bitsets ----------------------------------------------------------------------------
-    def option_bits(self, issue: int, option: int) -> int:
-        """The packages whose option on `issue` is `option`."""
-        key = (issue, option)
-        bits = self._options.get(key)
+    def digit_bits(self, issue: int, digits: frozenset[int]) -> int:
+        """The raw packages (existing or not) whose digit on `issue` is one of `digits`."""
+        key = (issue, digits)
+        bits = self._digits.get(key)
         if bits is None:
-            stride = self.strides[issue]
-            period = stride * self.sizes[issue]
-            block = ((1 << stride) - 1) << (option * stride)
-            bits = _repeat(block, period, self.size // period)
-            self._options[key] = bits
+            size, stride = self.sizes[issue], self.strides[issue]
+            chosen = [d for d in sorted(digits) if 0 <= d < size]
+            if len(chosen) == size:
+                bits = self.everything
+            else:
+                block = 0
+                for d in chosen:
+                    block |= ((1 << stride) - 1) << (d * stride)
+                period = stride * size
+                bits = _repeat(block, period, self.raw_size // period)
+            self._digits[key] = bits
         return bits
 
+    def option_bits(self, issue: int, option: int) -> int:
+        """The packages whose digit on `issue` is `option` (the n/a digit too)."""
+        return self.member_bits(issue, frozenset({option}))
+
     def member_bits(self, issue: int, allowed: frozenset[int]) -> int:
+        """The packages whose digit on `issue` is one of `allowed`."""
         key = (issue, allowed)
         bits = self._members.get(key)
         if bits is None:
-            bits = 0
-            for option in sorted(allowed):
-                bits |= self.option_bits(issue, option)
-            self._members[key] = bits
+            bits = self._members[key] = self.digit_bits(issue, allowed) & self.full
         return bits
 
+    def applicable(self, issue: int) -> int:
+        """The packages where `issue` applies (it has an option, not n/a)."""
+        na = self.na(issue)
+        return self.full if na is None else self.full ^ self.option_bits(issue, na)
+
     def eval(self, node: Node) -> int:
-        """The packages where a resolved expression holds."""
+        """The existing packages where a resolved expression holds."""
+        return self._bits(node, self.full)
+
+    def eval_raw(self, node: Node) -> int:
+        """The raw packages, existing or not, where a resolved expression holds."""
+        return self._bits(node, self.everything)
+
+    def _bits(self, node: Node, universe: int) -> int:
+        """The packages of `universe` where a resolved expression holds."""
         match node:
             case Member(issue, allowed):
-                return self.member_bits(issue, allowed)
+                return self.digit_bits(issue, allowed) & universe
+            case Linear():
+                bits = self._linear.get(node)
+                if bits is None:
+                    from nposition.engine.linear import linear_bits  # only cases with numbers
+
+                    bits = linear_bits(node, self.sizes, self.digit_bits, self.everything)
+                    self._linear[node] = bits
+                return bits & universe
             case Const(value):
-                return self.full if value else 0
+                return universe if value else 0
             case Not(arg):
-                return self.full ^ self.eval(arg)
+                return universe ^ self._bits(arg, universe)
             case And(args):
-                bits = self.full
+                bits = universe
                 for a in args:
-                    bits &= self.eval(a)
+                    bits &= self._bits(a, universe)
                 return bits
             case Or(args):
                 bits = 0
                 for a in args:
-                    bits |= self.eval(a)
+                    bits |= self._bits(a, universe)
                 return bits
             case Implies(left, right):
-                return (self.full ^ self.eval(left)) | self.eval(right)
+                return (universe ^ self._bits(left, universe)) | self._bits(right, universe)
         raise TypeError(f"unresolved expression node {node!r}")
 
-    def rule_bits(self, rule: Rule) -> int:
-        """The packages where a rule holds: where its `when` is false or its `require` true."""
-        bits = self._rules.get(rule)
+    def level_bits(self, rule: Rule, k: int) -> int:
+        """The packages where level k of a red line holds, or its `when` is false.
+
+        Level 0 is the stated rule, k the k-th fallback, and k = len(fallbacks) + 1 (dropped)
+        holds everywhere. A preference holds where its `require` does (everywhere for `scores`).
+        """
+        key = (rule, k)
+        bits = self._levels.get(key)
         if bits is None:
-            bits = self.full if rule.require is None else self.eval(rule.require.node)
-            if rule.when is not None:
-                bits |= self.full ^ self.eval(rule.when.node)
-            self._rules[rule] = bits
+            if k > len(rule.fallbacks) or (k == 0 and rule.require is None):
+                bits = self.full
+            else:
+                bits = self.eval(rule.level(k).node)
+                if rule.when is not None:
+                    bits |= self.full ^ self.eval(rule.when.node)
+            self._levels[key] = bits
         return bits
+
+    def rule_bits(self, rule: Rule) -> int:
+        """The packages where a rule holds as stated: where its `when` is false or its `require` true."""
+        return self.level_bits(rule, 0)
 
     def applies_bits(self, rule: Rule) -> int:
         """The packages where a rule applies (its `when` holds)."""
@@ -111,7 +184,7 @@ class Space:
         return bits
 
     def fixing(self, fixed: Mapping[int, int]) -> int:
-        """The completions of a partial package `{issue index: option index}`."""
+        """The completions of a partial package `{issue index: digit}`."""
         bits = self.full
         for issue, option in fixed.items():
             bits &= self.option_bits(issue, option)
@@ -119,11 +192,16 @@ class Space:
 
     # --- packages ---------------------------------------------------------------------------
     def package(self, index: int) -> tuple[int, ...]:
-        """The option indices of package number `index`."""
+        """The digits of package number `index` (an issue's n/a digit where it does not apply)."""
         return tuple((index // s) % n for s, n in zip(self.strides, self.sizes, strict=True))
 
     def index(self, package: Sequence[int]) -> int:
         return sum(o * s for o, s in zip(package, self.strides, strict=True))
+
+    def exists(self, package: Sequence[int]) -> bool:
+        """Whether a package of digits exists (its n/a digits and the constraints agree)."""
+        in_range = all(0 <= d < n for d, n in zip(package, self.sizes, strict=True))
+        return in_range and bool(self.full >> self.index(package) & 1)
 
     def indices(self, bits: int, limit: int | None = None) -> Iterator[int]:
         """The package numbers in a bitset, in increasing order, at most `limit` of them."""

@@ -1,12 +1,14 @@
-"""Each party's utility of a package: the weights of the preferences it satisfies, scaled to [0, 1].
+"""Each party's utility of a package: what its preferences add up to, scaled to [0, 1].
 
-A party's utility is the sum of the weights of its preferences that a package satisfies, divided
-by the largest such sum over the whole space, so the party's best package scores 1. A party with
-no preferences is indifferent: every package scores 1.
+A preference with a `require` adds its weight where it holds; a value function (`scores`) adds
+`weight x score` of the package's option on its issue (0 for unlisted options and for n/a). A
+party's utility is that sum divided by the largest sum over the existing packages, so its best
+package scores 1. A party whose preferences score nothing anywhere (or that has none) is
+indifferent: every package scores 1.
 
 Small spaces are summed in plain Python (no numpy import, so the CLI starts fast); from
-`NUMPY_FROM` packages on, numpy (imported lazily) sums unpacked bitsets. Both produce the same
-numbers in the same order of additions.
+`NUMPY_FROM` raw packages on, numpy (imported lazily) sums unpacked bitsets into arrays indexed by
+raw package number. Both produce the same numbers in the same order of additions.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from nposition.engine.space import Space
-from nposition.model.case import Party
+from nposition.model.case import Party, Rule
 
 NUMPY_FROM = 1 << 16
 # Utilities are rounded to this grain: different weight sums that are equal on paper can differ in
@@ -45,40 +47,66 @@ class Valuation:
         self.space = space
         self.parties = tuple(parties)
         self.weights = weights or {}
-        self.large = space.size >= NUMPY_FROM
+        self.large = space.raw_size >= NUMPY_FROM
         self._raw = [self._raw_sums(p) for p in self.parties]
         self.scale = tuple(_max(raw, self.large) for raw in self._raw)
 
     def _raw_sums(self, party: Party) -> Any:
-        """Large spaces: an array of raw sums. Small: the packages grouped by raw sum."""
-        terms = [
-            (self.space.rule_bits(r), self.weights.get(r.key, r.weight)) for r in party.preferences
-        ]
+        """Large spaces: an array of raw sums. Small: the existing packages grouped by raw sum."""
         if self.large:
-            import numpy as np
-
-            sums = np.zeros(self.space.size, dtype=np.float64)
-            for bits, weight in terms:
-                sums += weight * unpack(bits, self.space.size)
-            return sums
+            return self._array_sums(party)
         # Split the space by each preference in turn, merging equal sums: a handful of bitsets
         # instead of a loop over packages. The additions happen in the numpy path's order.
         groups: dict[float, int] = {0.0: self.space.full}
-        for bits, weight in terms:
+        for rule in party.preferences:
             split: dict[float, int] = {}
             for raw, members in groups.items():
-                for value, part in ((raw + weight, members & bits), (raw, members & ~bits)):
+                for amount, bits in self._parts(rule):
+                    part = members & bits
                     if part:
-                        split[value] = split.get(value, 0) | part
+                        split[raw + amount] = split.get(raw + amount, 0) | part
             groups = split
         return groups
+
+    def _parts(self, rule: Rule) -> list[tuple[float, int]]:
+        """What one preference adds, and where: pairs (amount, packages) partitioning the space."""
+        weight = self.weights.get(rule.key, rule.weight)
+        full = self.space.full
+        if rule.scores is None:
+            bits = self.space.rule_bits(rule)
+            return [(weight, bits), (0.0, full & ~bits)]
+        issue = rule.scores.issue
+        return [
+            (weight * rule.scores.of(d), self.space.option_bits(issue, d))
+            for d in range(self.space.sizes[issue])
+        ]
+
+    def _array_sums(self, party: Party) -> Any:
+        """Every raw package's raw sum (0 where a package does not exist), as a numpy array."""
+        import numpy as np
+
+        n = self.space.raw_size
+        sums = np.zeros(n, dtype=np.float64)
+        for rule in party.preferences:
+            weight = self.weights.get(rule.key, rule.weight)
+            if rule.scores is None:
+                sums += weight * unpack(self.space.rule_bits(rule), n)
+                continue
+            # One addition per package, as in the plain path: the option's amount, laid out by
+            # the issue's stride (a digit repeats `stride` times, the pattern every period).
+            issue = rule.scores.issue
+            size, stride = self.space.sizes[issue], self.space.strides[issue]
+            amounts = np.array([weight * rule.scores.of(d) for d in range(size)])
+            sums += np.tile(np.repeat(amounts, stride), n // (size * stride))
+        sums *= unpack(self.space.full, n)
+        return sums
 
     def values(self, candidates: int, limit: int | None = None) -> Values:
         """The utilities of the packages in `candidates` (the first `limit`), in index order."""
         if self.large:
             import numpy as np
 
-            idx = np.flatnonzero(unpack(candidates, self.space.size))
+            idx = np.flatnonzero(unpack(candidates, self.space.raw_size))
             if limit is not None:
                 idx = idx[:limit]
             return Values(
@@ -99,7 +127,9 @@ class Valuation:
         return Values(indices, tuple(by_party))
 
     def of(self, index: int) -> tuple[float, ...]:
-        """Every party's utility of one package."""
+        """Every party's utility of one package, which must exist."""
+        if not self.space.full >> index & 1:
+            raise ValueError(f"package {index} does not exist")
         out = []
         for raw, scale in zip(self._raw, self.scale, strict=True):
             if self.large:
