@@ -133,14 +133,13 @@ def test_options_keep_genius_values_as_labels(tmp_path: Path) -> None:
         ("23_lcd", "23'' LCD"),
     ]
     assert [p.id for p in case.parties] == ["laptop_buyer_utility", "laptop_seller_utility"]
-    rule = case.rule("laptop_buyer_utility/laptop-dell")
-    assert rule.require.text == "laptop == dell"
+    rule = case.rule("laptop_buyer_utility/laptop")
+    assert rule.require is None
+    assert rule.scores is not None
+    assert rule.scores.scores == (12 / 30, 20 / 30, 30 / 30)  # evaluations over the best
     assert rule.source.who == "laptop_buyer_utility.xml"
     assert rule.source.paraphrase
-    assert (
-        rule.source.quote
-        == "evaluation 12 of 30 for 'Dell' on issue 'Laptop', issue weight 0.445213"
-    )
+    assert rule.source.quote == "issue weight 0.44519; scores dell 0.4, macintosh 0.666667, hp 1"
 
 
 def test_cli_import_then_validate_and_analyze(tmp_path: Path) -> None:

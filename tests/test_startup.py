@@ -28,6 +28,7 @@ ANALYZE_JSON_MODULES = [
     "nposition.engine",
     "nposition.engine.bargaining",
     "nposition.engine.conflicts",
+    "nposition.engine.levels",
     "nposition.engine.space",
     "nposition.engine.utility",
     "nposition.engine.zone",

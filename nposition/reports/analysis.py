@@ -129,8 +129,16 @@ def _enumerate(
     movable = [r for r in red if not by or r.party in by]
     fixed = space.all_of([r for r in red if by and r.party not in by])
     found, complete = relaxations(space, movable, within=fixed)
-    opened = tuple(_concession(case, space, valuation, movable, r, limit, fixed) for r in found)
-    return tuple(conflicts), opened, stated.complete and complete
+    opened = sorted(
+        (_concession(case, space, valuation, movable, r, limit, fixed) for r in found),
+        key=lambda o: rank(o.found),
+    )
+    return tuple(conflicts), tuple(opened), stated.complete and complete
+
+
+def rank(c: Concession) -> tuple[float, int, tuple[str, ...]]:
+    """How concessions are ordered: by total cost, then number of rules, then their names."""
+    return (c.cost, len(c.rules), c.rules)
 
 
 def concession_of(

@@ -13,7 +13,7 @@ from nposition.engine.utility import Valuation
 from nposition.errors import UsageError
 from nposition.model.case import Case
 from nposition.model.expr import touched_issues
-from nposition.reports.analysis import best_package, concession_of, utility_point, view
+from nposition.reports.analysis import best_package, concession_of, rank, utility_point, view
 from nposition.reports.results import Concession, Package, package_of
 
 
@@ -63,6 +63,7 @@ def reach(
             )
             zone = view(case, space, bits, limit)
             concessions.append(concession_of(case, movable, relaxation, zone, best))
+        concessions.sort(key=rank)
     return Reach(
         case.id,
         scenario,
