@@ -32,7 +32,7 @@ from .conftest import CASES, REPO
 jsonschema = pytest.importorskip("jsonschema")
 
 INVALID = Path(__file__).parent / "data" / "invalid"
-BUNDLED_CASES = [REPO / "positions" / "kuril", CASES / "mini"]
+BUNDLED_CASES = [*sorted(p for p in (REPO / "positions").iterdir() if p.is_dir()), CASES / "mini"]
 # Cases that use every field of file format version 2 (their analysis is the engine's to test).
 V2_CASES = [CASES / "wages"]
 BUNDLED_FILES = [p for folder in BUNDLED_CASES + V2_CASES for p in sorted(folder.rglob("*.yaml"))]

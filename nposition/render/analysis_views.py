@@ -144,9 +144,17 @@ def _conflicts_and_concessions(a: Analysis) -> list[Block]:
     if a.conflicts:
         title = f"Conflicts ({len(a.conflicts)}): red lines no package satisfies together"
         out.append(conflict_table(title, a.conflicts))
+    by = f" by {', '.join(a.by)} alone" if a.by else ""
     if a.concessions:
-        title = f"Concessions ({len(a.concessions)}): minimal sets of red lines whose removal opens a zone"
+        title = (
+            f"Concessions{by} ({len(a.concessions)}): minimal ways to open a zone, each red line "
+            "relaxed to a fallback or dropped"
+        )
         out.append(concession_table(title, a.concessions))
+    elif a.by and not a.zone.size:
+        out.append(
+            Para(f"No concession{by} opens a zone: the others' red lines alone exclude it.", "bad")
+        )
     return out
 
 

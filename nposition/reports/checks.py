@@ -114,7 +114,7 @@ def _conflict(e: Expectation, case: Case, space: Space) -> Outcome:
     found = (
         "no package satisfies them together"
         if not together
-        else f"{together:,} package{'' if together == 1 else 's'} satisfy them together"
+        else f"{together:,} package{' satisfies' if together == 1 else 's satisfy'} them together"
     )
     if e.kind is CheckKind.CONFLICT:
         return Outcome(e, together == 0, f"conflict among {want}", found)
