@@ -295,13 +295,13 @@ class Workspace:
 
         case = self.base
         if party is None:
-            return issues_view(case)
+            return issues_view(case, lambda: self.space.size)
         ids = [p.id for p in case.parties]
         if party not in ids:
             from nposition.errors import suggest
 
             raise UsageError(f"unknown party '{party}' ({suggest(party, ids)})")
-        return PartyView(case.party(party))
+        return PartyView(case.party(party), case.issues)
 
     def validate(self) -> Validation:
         """Every file of the case loaded and linted: all problems at once, sorted by place."""

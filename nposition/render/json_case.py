@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from nposition.model.case import RuleKind, number
@@ -89,6 +90,15 @@ def issues_view(v: IssuesView) -> Json:
             {"id": d.id, "title": d.title, "date": d.date, "note": d.note} for d in case.documents
         ],
         "status_quo": None if v.status_quo is None else package(v.status_quo),
+        "constraints": [
+            {
+                "id": c.id,
+                "text": c.text,
+                "require": c.require.text,
+                "source": None if c.source is None else source(c.source),
+            }
+            for c in case.constraints
+        ],
     }
 
 
@@ -98,7 +108,15 @@ def _issue(i: Issue) -> Json:
         "title": i.title,
         "ordered": i.ordered,
         "description": i.description,
-        "options": [{"id": o.id, "label": o.label} for o in i.options],
+        "applies_when": i.applies_when.text if i.applies_when else None,
+        "options": [
+            {
+                "id": o.id,
+                "label": o.label,
+                **({} if o.value is None else {"value": number(o.value)}),
+            }
+            for o in i.options
+        ],
     }
 
 
@@ -110,20 +128,43 @@ def party_view(v: PartyView) -> Json:
         "name": p.name,
         "as_of": p.as_of,
         "reservation": None if p.reservation is None else number(p.reservation),
-        "rules": [_rule(r) for r in p.rules],
+        "rules": [_rule(r, v.issues) for r in p.rules],
     }
 
 
-def _rule(r: Rule) -> Json:
+def _rule(r: Rule, issues: Sequence[Issue]) -> Json:
     out: Json = {"id": r.id, "key": r.key, "kind": r.kind.value, "text": r.text}
     out["require"] = r.require.text if r.require else None
     out["when"] = r.when.text if r.when else None
     if r.kind is RuleKind.RED_LINE:
         out["cost"] = number(r.cost)
+        out["fallbacks"] = [
+            {
+                "level": k,
+                "require": f.require.text,
+                "cost": number(f.cost),
+                "text": f.text,
+                "source": None if f.source is None else source(f.source),
+            }
+            for k, f in enumerate(r.fallbacks, 1)
+        ]
     else:
         out["weight"] = number(r.weight)
+        out["scores"] = None if r.scores is None else _scores(r, issues)
     out["source"] = source(r.source)
     return out
+
+
+def _scores(r: Rule, issues: Sequence[Issue]) -> Json:
+    """A value function as `{issue, options: {option: score}}`, as the party file writes it."""
+    assert r.scores is not None
+    issue = issues[r.scores.issue]
+    return {
+        "issue": issue.id,
+        "options": {
+            o.id: number(s) for o, s in zip(issue.options, r.scores.scores, strict=False) if s
+        },
+    }
 
 
 def check_report(r: CheckReport) -> Json:

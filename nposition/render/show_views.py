@@ -10,6 +10,7 @@ from nposition.render.blocks import (
     Cell,
     Heading,
     Para,
+    num,
     package_line,
     table,
     utility,
@@ -39,6 +40,14 @@ def issues(view: IssuesView) -> list[Block]:
             ),
         )
     )
+    if case.constraints:
+        out.append(
+            table(
+                "Constraints (packages that break one do not exist)",
+                ("id", "requires", "why"),
+                ((c.id, c.require.text, c.text) for c in case.constraints),
+            )
+        )
     if case.documents:
         out.append(
             table(
@@ -61,7 +70,15 @@ def _issue_tables(view: IssuesView) -> list[Block]:
                 (
                     issue.id,
                     "ordered" if issue.ordered else "unordered",
-                    "\n".join(x for x in (issue.title, issue.description) if x),
+                    "\n".join(
+                        x
+                        for x in (
+                            issue.title,
+                            issue.description,
+                            f"applies when {issue.applies_when.text}" if issue.applies_when else "",
+                        )
+                        if x
+                    ),
                 )
                 for issue in case.issues
             ),
@@ -70,7 +87,12 @@ def _issue_tables(view: IssuesView) -> list[Block]:
             "Options",
             ("issue", "option", "label"),
             (
-                (issue.id if k == 0 else "", Cell(option.id, "good"), option.label)
+                (
+                    issue.id if k == 0 else "",
+                    Cell(option.id, "good"),
+                    option.label
+                    + ("" if option.value is None else f" (value {num(option.value)})"),
+                )
                 for issue in case.issues
                 for k, option in enumerate(issue.options)
             ),
@@ -85,7 +107,7 @@ def party(view: PartyView) -> list[Block]:
         (
             Cell(r.id, "bad" if r.kind is RuleKind.RED_LINE else "good"),
             f"{kind(r)}\n{r.strength}",
-            "\n".join(x for x in (r.text, expression(r, "\n")) if x),
+            "\n".join(x for x in (r.text, expression(r, "\n"), *_fallbacks(r)) if x),
             _source(r.source),
         )
         for r in p.rules
@@ -94,6 +116,14 @@ def party(view: PartyView) -> list[Block]:
     if p.reservation is not None:
         title += f", reservation {utility(p.reservation)}"
     return [table(title, ("rule", "kind", "rule and expression", "source"), rows)]
+
+
+def _fallbacks(rule: Rule) -> list[str]:
+    """`fallback 1 (cost 2): REQUIRE`, one line each."""
+    return [
+        f"fallback {k} (cost {num(f.cost)}): {f.require.text}" + (f" ({f.text})" if f.text else "")
+        for k, f in enumerate(rule.fallbacks, 1)
+    ]
 
 
 def kind(rule: Rule) -> str:
