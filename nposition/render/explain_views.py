@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nposition.render.blocks import Block, Heading, Para, package_line, plural, table, tone, utility
+from nposition.render.blocks import (
+    STATUS_TONE,
+    Block,
+    Cell,
+    Heading,
+    Para,
+    num,
+    package_line,
+    plural,
+    table,
+    utility,
+)
 from nposition.render.show_views import expression, kind
 from nposition.reports.explain import RuleStatus
 
 if TYPE_CHECKING:
-    from nposition.reports.explain import Explanation, PartyExplanation
+    from nposition.reports.explain import Explanation, PartyExplanation, RuleCheck
 
 
 def explanation(e: Explanation) -> list[Block]:
@@ -33,14 +44,23 @@ def explanation(e: Explanation) -> list[Block]:
         )
         out.append(Para(f"This package {verdict}.", "good" if e.accepted_by_all else "bad"))
     out += [_party_rules(e, p) for p in e.parties]
+    if e.not_applicable:
+        out.append(Para(f"Does not apply here: {', '.join(e.not_applicable)}."))
     if any(c.status is RuleStatus.NOT_APPLICABLE for p in e.parties for c in p.checks):
-        out.append(
-            Para(
-                "n/a: the rule's `when` is false here, so a red line is not broken and a "
-                "preference counts as met (it only tells apart packages where its condition holds)."
-            )
-        )
+        out.append(Para("n/a: the red line's `when` is false here, so it is not broken."))
     return out
+
+
+def _status(c: RuleCheck) -> str:
+    """The status, with the fallback level a red line is met at, or a value function's score."""
+    if c.score is not None:
+        return f"score {num(c.score)}"
+    if c.level is None or c.level == 0:
+        return c.status.value
+    fallbacks = len(c.rule.fallbacks)
+    if c.level > fallbacks:
+        return f"{c.status.value} (at every fallback)"
+    return f"{c.status.value} (meets fallback {c.level})"
 
 
 def _party_rules(e: Explanation, p: PartyExplanation) -> Block:
@@ -65,7 +85,7 @@ def _party_rules(e: Explanation, p: PartyExplanation) -> Block:
             (
                 c.rule.id,
                 kind(c.rule),
-                tone(c.status.value),
+                Cell(_status(c), STATUS_TONE.get(c.status.value, "")),
                 *((f"{c.broken_in:,}",) if partial else ()),
                 "\n".join(x for x in (c.rule.text, expression(c.rule, ": ")) if x),
                 c.rule.source.cite(),

@@ -24,6 +24,7 @@ def explanation(e: Explanation) -> Json:
         "scenario": e.scenario,
         "package": package(e.package),
         "free": list(e.free),
+        "not_applicable": list(e.not_applicable),
         "completions": e.completions,
         "accepted_by_all": e.accepted_by_all,
         "parties": [_party_explanation(p) for p in e.parties],
@@ -50,6 +51,8 @@ def _rule_check(c: RuleCheck) -> Json:
         "when": r.when.text if r.when else None,
         "status": c.status.value,
         "broken_in": c.broken_in,
+        "level": c.level,
+        "score": None if c.score is None else number(c.score),
         "source": source(r.source),
     }
 

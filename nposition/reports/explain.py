@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
+from nposition.engine.levels import nested_bits
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
+from nposition.engine.zone import options_in
 from nposition.errors import UsageError
 from nposition.model.case import Case, Rule
 from nposition.model.expr import suggest
@@ -27,6 +29,8 @@ class RuleCheck(NamedTuple):
     rule: Rule
     status: RuleStatus
     broken_in: int  # completions that break it
+    level: int | None = None  # red lines with fallbacks: the strongest level every completion meets
+    score: float | None = None  # value functions, on a single package: its score in [0, 1]
 
 
 class PartyExplanation(NamedTuple):
@@ -43,7 +47,8 @@ class Explanation(NamedTuple):
     case: str
     scenario: str | None
     package: Package  # the issues the package fixes
-    free: tuple[str, ...]  # issues the package leaves open
+    free: tuple[str, ...]  # issues the package leaves open (and that apply somewhere)
+    not_applicable: tuple[str, ...]  # issues left open that apply in no completion
     completions: int
     accepted_by_all: int
     parties: tuple[PartyExplanation, ...]
@@ -81,17 +86,12 @@ def explain(
     space = space or Space(case.issues, constraints=case.constraints)
     completions = space.fixing(fixed)
     count = completions.bit_count()
-    full = len(fixed) == len(case.issues)
-    valuation = Valuation(space, case.parties) if full else None
-    utilities = (
-        valuation.of(space.index([fixed[i] for i in range(len(case.issues))]))
-        if valuation
-        else None
-    )
+    single = next(space.indices(completions)) if count == 1 else None
+    utilities = None if single is None else Valuation(space, case.parties).of(single)
     everyone = completions
     parties = []
     for k, party in enumerate(case.parties):
-        checks = tuple(_check(space, rule, completions, count) for rule in party.rules)
+        checks = tuple(_check(space, rule, completions, count, single) for rule in party.rules)
         accepted = completions & space.all_of(party.red_lines)
         everyone &= accepted
         parties.append(
@@ -103,18 +103,27 @@ def explain(
                 checks,
             )
         )
+    open_issues = [i for i in range(len(case.issues)) if i not in fixed]
+    na = {i for i in open_issues if options_in(space, completions, i) == {case.issues[i].na}}
     return Explanation(
         case=case.id,
         scenario=scenario,
         package=package_of(case, fixed),
-        free=tuple(issue.id for i, issue in enumerate(case.issues) if i not in fixed),
+        free=tuple(case.issues[i].id for i in open_issues if i not in na and count != 1),
+        not_applicable=tuple(case.issues[i].id for i in sorted(na)),
         completions=count,
         accepted_by_all=everyone.bit_count(),
         parties=tuple(parties),
     )
 
 
-def _check(space: Space, rule: Rule, completions: int, count: int) -> RuleCheck:
+def _check(space: Space, rule: Rule, completions: int, count: int, single: int | None) -> RuleCheck:
+    if rule.scores is not None:
+        score = None if single is None else rule.scores.of(space.package(single)[rule.scores.issue])
+        status = (
+            RuleStatus.DEPENDS if score is None else RuleStatus.HELD if score else RuleStatus.BROKEN
+        )
+        return RuleCheck(rule, status, 0, score=score)
     broken = (completions & ~space.rule_bits(rule)).bit_count()
     if not completions & space.applies_bits(rule):
         status = RuleStatus.NOT_APPLICABLE
@@ -124,4 +133,14 @@ def _check(space: Space, rule: Rule, completions: int, count: int) -> RuleCheck:
         status = RuleStatus.BROKEN
     else:
         status = RuleStatus.DEPENDS
-    return RuleCheck(rule, status, broken)
+    return RuleCheck(rule, status, broken, level=_level(space, rule, completions))
+
+
+def _level(space: Space, rule: Rule, completions: int) -> int | None:
+    """The strongest level of a red line with fallbacks that every completion meets."""
+    if not rule.fallbacks:
+        return None
+    for k in range(len(rule.fallbacks) + 1):
+        if not completions & ~nested_bits(space, rule, k):
+            return k
+    return len(rule.fallbacks) + 1  # only dropping the rule would accept them
