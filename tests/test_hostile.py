@@ -391,3 +391,48 @@ def test_sensitivity_accounts_for_every_run() -> None:
     assert share(1, 200) == "0.5%"
     assert share(1, 5000) == "<0.1%"
     assert share(0, 200) == "0%"
+
+
+# --- numbers past what means anything ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("    weight: 2\n", "    weight: 1.0e+308\n", "weight 1e+308 must be > 0 and <= 1e+06"),
+        ("    cost: 2\n", "    cost: 1.0e+308\n", "cost 1e+308 must be between 0 and 1e+06"),
+    ],
+)
+def test_huge_weights_and_costs_are_refused(mini: Path, old: str, new: str, message: str) -> None:
+    """Weights and costs past a million are refused where written, before any sum can overflow."""
+    buyer = mini / "buyer.yaml"
+    buyer.write_text(buyer.read_text().replace(old, new, 1))
+    result = run("analyze", "--format", "json", positions=mini.parent)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_genius_profile_with_huge_weights_imports_as_with_normal_ones(tmp_path: Path) -> None:
+    """Issue weights of 1e308 (which overflow a plain sum) give the same utilities as weights 1."""
+    import re
+
+    for name, weight in (("huge", "1e308"), ("plain", "1")):
+        folder = tmp_path / name
+        shutil.copytree(GENIUS, folder)
+        for profile in ("laptop_buyer_utility.xml", "laptop_seller_utility.xml"):
+            path = folder / profile
+            text = re.sub(
+                r'(<weight index="\d+" value=")[^"]*"', rf'\g<1>{weight}"', path.read_text()
+            )
+            path.write_text(text)
+        result = runner.invoke(
+            app, [*_laptop(tmp_path / f"{name}-case")[:-2], "--out", str(tmp_path / f"{name}-case")]
+        )
+        assert result.exit_code == 0, result.output
+    from nposition.render.json import data
+    from nposition.workspace import Workspace
+
+    huge = data(Workspace.at(tmp_path / "huge-case").analysis())
+    plain = data(Workspace.at(tmp_path / "plain-case").analysis())
+    assert huge["solutions"] == plain["solutions"]
+    assert huge["parties"] == plain["parties"]

@@ -23,6 +23,8 @@ class Range(NamedTuple):
     def phrase(self) -> str:
         """`>= 0`, `> 0` or `between 0 and 1`, as messages print it."""
         if self.low is not None and self.high is not None:
+            if self.low_open:
+                return f"> {self.low:g} and <= {self.high:g}"
             return f"between {self.low:g} and {self.high:g}"
         if self.low is not None:
             return f"{'>' if self.low_open else '>='} {self.low:g}"

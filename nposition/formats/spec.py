@@ -48,6 +48,12 @@ RULE_REF = Pattern(f"{ID.pattern}/{ID.pattern}", "party/rule-id")
 PACKAGE = MapOf(NAME, NAME)
 NON_NEGATIVE = Number(Range(low=0))
 POSITIVE = Number(Range(low=0, low_open=True))
+# Costs and weights are salience on a small scale; a million is far past any meaningful one, and
+# keeps every sum of them exact and finite.
+MAX_STRENGTH = 1e6
+COST_RANGE = Number(Range(low=0, high=MAX_STRENGTH))
+WEIGHT_RANGE = Number(Range(low=0, high=MAX_STRENGTH, low_open=True))
+VALUE_RANGE = Number(Range(low=-1e12, high=1e12))
 FRACTION = Number(Range(low=0, high=1))
 RULE_KIND = Choice(tuple(kind.value for kind in RuleKind))
 ZONE = Choice(("empty", "nonempty"))
@@ -97,7 +103,7 @@ OPTION = Record(
         Field("label", TEXT, "What the option means, in words (default: its id)."),
         Field(
             "value",
-            Number(),
+            VALUE_RANGE,
             "A number that expressions compare and add: on every option of an ordered issue "
             "or on none, strictly increasing down the list.",
         ),
@@ -174,14 +180,14 @@ CASE = Record(
 # --- party files ------------------------------------------------------------------------------
 COST = Field(
     "cost",
-    NON_NEGATIVE,
+    COST_RANGE,
     "Red lines: how costly it is to give this up (default 1).",
     kind="red_line",
     instead="a preference takes 'weight'",
 )
 WEIGHT = Field(
     "weight",
-    POSITIVE,
+    WEIGHT_RANGE,
     "Preferences: salience (default 1).",
     kind="preference",
     instead="a red line takes 'cost'",
@@ -229,7 +235,7 @@ FALLBACK = Record(
         ),
         Field(
             "cost",
-            NON_NEGATIVE,
+            COST_RANGE,
             "The total cost of retreating this far; strictly increasing down the list.",
             required=True,
         ),
