@@ -426,7 +426,15 @@ def test_genius_profile_with_huge_weights_imports_as_with_normal_ones(tmp_path: 
             )
             path.write_text(text)
         result = runner.invoke(
-            app, [*_laptop(tmp_path / f"{name}-case")[:-2], "--out", str(tmp_path / f"{name}-case")]
+            app,
+            [
+                "import-genius",
+                str(folder / "laptop_domain.xml"),
+                str(folder / "laptop_buyer_utility.xml"),
+                str(folder / "laptop_seller_utility.xml"),
+                "--out",
+                str(tmp_path / f"{name}-case"),
+            ],
         )
         assert result.exit_code == 0, result.output
     from nposition.render.json import data
