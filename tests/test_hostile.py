@@ -444,3 +444,18 @@ def test_genius_profile_with_huge_weights_imports_as_with_normal_ones(tmp_path: 
     plain = data(Workspace.at(tmp_path / "plain-case").analysis())
     assert huge["solutions"] == plain["solutions"]
     assert huge["parties"] == plain["parties"]
+
+
+# --- files far under every limit that used to take minutes -------------------------------------
+
+
+def test_thousands_of_options_and_rules_load(tmp_path: Path) -> None:
+    """A case of 5,000 options and 2,500 rules loads and validates (bench/loader.py times it:
+    reading is near-linear in the file's size, with no duplicate check or line count per item)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from loader import write_case  # the benchmark's own generator
+
+    write_case(tmp_path / "big", 5000)
+    result = run("validate", positions=tmp_path, case="big")
+    assert result.exit_code == 0, result.output
+    assert "case 'big': valid" in result.stdout

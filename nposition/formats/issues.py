@@ -27,9 +27,11 @@ from nposition.model.tree import And, Const, Expression, Implies, Linear, Member
 def read_issues(reader: Reader, node: yaml.Node) -> tuple[Issue, ...]:
     """Every issue of the list, its `applies_when` resolved and free of cycles."""
     drafts: list[tuple[Issue, yaml.Node | None]] = []
+    seen: set[str] = set()
     for item in reader.sequence(node, "issues"):
-        draft = _read_issue(reader, item, [d.id for d, _ in drafts])
+        draft = _read_issue(reader, item, seen)
         if draft is not None:
+            seen.add(draft[0].id)
             drafts.append(draft)
     if not drafts and isinstance(node, yaml.SequenceNode) and not node.value:
         reader.error(node, "the case needs at least one issue")
@@ -52,7 +54,7 @@ def _mark(reader: Reader, issue: Issue, when: yaml.Node) -> Issue:
 
 
 def _read_issue(
-    reader: Reader, node: yaml.Node, seen: list[str]
+    reader: Reader, node: yaml.Node, seen: set[str]
 ) -> tuple[Issue, yaml.Node | None] | None:
     keys = reader.record(node, spec.ISSUE, "issue")
     if keys is None or "id" not in keys or "options" not in keys:
@@ -79,6 +81,7 @@ def _read_options(
     options: list[Option] = []
     places: list[tuple[yaml.Node, yaml.Node | None]] = []  # each option's item and value nodes
     before = reader.error_count()
+    seen: set[str] = set()
     for item in reader.sequence(node, f"options of issue '{issue_id}'"):
         keys = reader.record(item, spec.OPTION, f"option of issue '{issue_id}'")
         if keys is None or "id" not in keys:
@@ -86,13 +89,14 @@ def _read_options(
         option_id = reader.name(keys["id"], "option id", spec.NAME)
         if option_id is None:
             continue
-        if option_id in (o.id for o in options):
+        if option_id in seen:
             reader.error(keys["id"], f"issue '{issue_id}': duplicate option id '{option_id}'")
             continue
         label = reader.text(keys["label"], "label") if "label" in keys else None
         value = None
         if "value" in keys:
             value = reader.number(keys["value"], f"issue '{issue_id}': value of '{option_id}'")
+        seen.add(option_id)
         options.append(Option(option_id, label or option_id, value))
         places.append((item, keys.get("value")))
     if not options and isinstance(node, yaml.SequenceNode):

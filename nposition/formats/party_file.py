@@ -28,13 +28,15 @@ def read_party(
     if "reservation" in keys:
         reservation = reader.number(keys["reservation"], "reservation", spec.RESERVATION.bounds)
     rules: list[Rule] = []
+    ids: set[str] = set()
     for item in reader.sequence(keys["rules"], "rules") if "rules" in keys else []:
         rule = read_rule(reader, item, party_id or "?", issues, documents)
         if rule is None:
             continue
-        if rule.id in (r.id for r in rules):
+        if rule.id in ids:
             reader.error(item, f"duplicate rule id '{rule.id}' in party '{party_id}'")
             continue
+        ids.add(rule.id)
         rules.append(rule)
     if reader.error_count() > before or party_id is None:
         return None

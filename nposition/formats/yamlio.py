@@ -8,6 +8,7 @@ from the declarations in `spec` (built of `fields`); this module reads the YAML 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class Reader:
         self.display = display or str(path)
         self.problems = problems
         self.source = ""
+        self._lines: list[int] | None = None
 
     # --- problems ---------------------------------------------------------------------------
     def loc(self, node: yaml.Node | None) -> Location:
@@ -101,8 +103,10 @@ class Reader:
 
     def location_of(self, index: int) -> Location:
         """The line and column of a character index of the file."""
-        line_start = self.source.rfind("\n", 0, index) + 1
-        return Location(self.display, self.source.count("\n", 0, index) + 1, index - line_start + 1)
+        if self._lines is None:  # where each line starts, found once per file
+            self._lines = [0] + [k + 1 for k, c in enumerate(self.source) if c == "\n"]
+        line = bisect.bisect_right(self._lines, index)
+        return Location(self.display, line, index - self._lines[line - 1] + 1)
 
     # --- typed access -----------------------------------------------------------------------
     def mapping(

@@ -93,17 +93,17 @@ def _resolve_test(
     issue = issues[index]
     if compares and issue.has_values and test.options[0].isdigit():  # `wage >= 2`
         return _number(test, issue, issues, by_id, errors)
-    option_ids = issue.option_ids()
+    index_of = option_index(issue)
     positions: list[int] = []
     for name, start in zip(test.options, test.option_starts, strict=True):
-        if name in option_ids:
-            positions.append(option_ids.index(name))
+        if name in index_of:
+            positions.append(index_of[name])
         elif compares and name.isdigit():  # `year == 2000`: no such option, and no values
-            message = f"{no_values(issue.id, start).message} ({suggest(name, option_ids)})"
+            message = f"{no_values(issue.id, start).message} ({suggest(name, list(index_of))})"
             errors.append(ExprError(message, start, start + len(name)))
         else:
             hint = f"; to compare the values of two issues, write '{issue.id} - {name} {test.op} 0'"
-            known = suggest(name, option_ids) + (hint if compares and name in by_id else "")
+            known = suggest(name, list(index_of)) + (hint if compares and name in by_id else "")
             errors.append(
                 ExprError(
                     f"unknown option '{name}' for issue '{issue.id}' ({known})",
@@ -123,7 +123,7 @@ def _resolve_test(
             )
         )
         return Const(True)
-    return Member(index, _allowed(test.op, positions, len(option_ids), issue.na))
+    return Member(index, _allowed(test.op, positions, len(index_of), issue.na))
 
 
 def _number(
@@ -168,20 +168,37 @@ def no_values(issue_id: str, start: int) -> ExprError:
 
 
 def _allowed(op: str, positions: list[int], count: int, na: int | None) -> frozenset[int]:
-    """The digits (of `count` options, and `na`) that satisfy `op` against those at `positions`."""
-    every = frozenset(range(count))
+    """The digits (of `count` options, and `na`) that satisfy `op` against those at `positions`.
+
+    Only the set asked for is built: `==` and `in` cost their own size, not the issue's.
+    """
     pivot = positions[0]
-    allowed = {
-        "==": frozenset({pivot}),
-        "!=": every - {pivot},
-        "<": frozenset(range(pivot)),
-        "<=": frozenset(range(pivot + 1)),
-        ">": frozenset(range(pivot + 1, count)),
-        ">=": frozenset(range(pivot, count)),
-        "in": frozenset(positions),
-        "not in": every - set(positions),
-    }[op]
-    return allowed | {na} if na is not None and op in ("!=", "not in") else allowed
+    if op == "==":
+        return frozenset((pivot,))
+    if op == "in":
+        return frozenset(positions)
+    if op in ("<", "<=", ">", ">="):
+        low, high = {"<": (0, pivot), "<=": (0, pivot + 1), ">": (pivot + 1, count)}.get(
+            op, (pivot, count)
+        )
+        return frozenset(range(low, high))
+    out = set(range(count)) - set(positions)  # '!=' and 'not in': also true where n/a
+    if na is not None:
+        out.add(na)
+    return frozenset(out)
+
+
+_INDEXES: dict[int, tuple[Issue, dict[str, int]]] = {}
+
+
+def option_index(issue: Issue) -> dict[str, int]:
+    """`{option id: index}` of an issue, built once per issue object (rules test it often)."""
+    found = _INDEXES.get(id(issue))
+    if found is None or found[0] is not issue:
+        if len(_INDEXES) > 4096:
+            _INDEXES.clear()
+        found = _INDEXES[id(issue)] = (issue, {o.id: k for k, o in enumerate(issue.options)})
+    return found[1]
 
 
 def holds(node: Node, package: Sequence[int]) -> bool:
