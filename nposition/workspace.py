@@ -303,8 +303,9 @@ class Workspace:
             raise UsageError(f"unknown party '{party}' ({suggest(party, ids)})")
         return PartyView(case.party(party), case.issues)
 
-    def validate(self) -> Validation:
-        """Every file of the case loaded and linted: all problems at once, sorted by place."""
+    def validate(self, strict: bool = False) -> Validation:
+        """Every file of the case loaded and linted: all problems at once, sorted by place;
+        `strict` makes every warning an error."""
         from nposition.errors import SpaceTooLargeError
         from nposition.reports.validation import Validation
 
@@ -317,6 +318,8 @@ class Workspace:
                 where = Location(str(self.folder / layout.CASE_FILE))
                 problems.append(Problem(where, Severity.ERROR, str(e)))
         name = case.id if case is not None else self.folder.name
+        if strict:
+            problems = [p._replace(severity=Severity.ERROR) for p in problems]
         return Validation.of(name, problems)
 
     def _lint(self, case: Case) -> list[Problem]:

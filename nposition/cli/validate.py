@@ -20,7 +20,7 @@ def validate(
     ] = False,
 ) -> None:
     """Check every file of the case (syntax, names, sources, contradictions); exit 2 on errors."""
-    report = STATE.workspace().validate()
+    report = STATE.workspace().validate(strict=strict)
     if fmt is Format.TABLE:  # located problems are diagnostics: stderr, where CI logs expect them
         for problem in report.problems:
             print(problem, file=sys.stderr)

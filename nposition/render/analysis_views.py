@@ -14,7 +14,6 @@ from nposition.render.blocks import (
     Table,
     num,
     option_text,
-    package_line,
     package_text,
     plural,
     point_text,
@@ -63,7 +62,8 @@ def analysis(a: Analysis) -> list[Block]:
 
 def reach(r: Reach) -> list[Block]:
     """The target, how far it is, and every minimal way to reach it with who pays."""
-    head = f"What it would take: {package_line(r.target)} ({r.case}" + (
+    target = ", ".join(f"{i}={option_text(o)}" for i, o in r.target.items())
+    head = f"What it would take: {target} ({r.case}" + (
         f", scenario {r.scenario})" if r.scenario else ")"
     )
     out: list[Block] = [Heading(head)]
@@ -72,7 +72,8 @@ def reach(r: Reach) -> list[Block]:
         out.append(
             Para(
                 f"{plural(r.in_zone, 'package')} of this form (of {r.completions:,}) already "
-                "satisfy every party's red lines: nothing needs to give.",
+                f"{'satisfies' if r.in_zone == 1 else 'satisfy'} every party's red lines: "
+                "nothing needs to give.",
                 "good",
             )
         )

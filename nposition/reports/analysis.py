@@ -316,10 +316,16 @@ def _verdict(
         text += ", although every issue has common options (the clash is across issues)"
     if concessions:
         c, bits = concessions[0]
-        text += (
-            f". The cheapest concession is to {c.describe()} (cost {number(c.cost)}), which opens "
-            f"{c.zone.size:,} package{'s' if c.zone.size != 1 else ''}"
-        )
+        tied = [o.found for o in concessions if rank(o.found)[:2] == rank(c)[:2]]
+        if len(tied) > 1:
+            text += (
+                f". {len(tied)} concessions tie as the cheapest (cost {number(c.cost)}): "
+                + "; or ".join(t.describe() for t in tied)
+                + f". The first in name order is used below: to {c.describe()}, which opens "
+            )
+        else:
+            text += f". The cheapest concession is to {c.describe()} (cost {number(c.cost)}), which opens "
+        text += f"{c.zone.size:,} package{'s' if c.zone.size != 1 else ''}"
         settled = common_options(case, space, bits)
         if settled:
             text += f", all with {', '.join(settled)}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -12,7 +12,7 @@ from nposition.engine.utility import Valuation
 from nposition.engine.zone import options_in
 from nposition.errors import UsageError
 from nposition.model.case import Case, Rule
-from nposition.model.expr import suggest
+from nposition.model.expr import suggest, touched_issues
 from nposition.reports.results import Package, package_of
 
 
@@ -86,6 +86,8 @@ def explain(
     space = space or Space(case.issues, constraints=case.constraints)
     completions = space.fixing(fixed)
     count = completions.bit_count()
+    if not count:
+        raise UsageError(impossible(case, fixed, package_of(case, fixed)))
     single = next(space.indices(completions)) if count == 1 else None
     utilities = None if single is None else Valuation(space, case.parties).of(single)
     everyone = completions
@@ -119,7 +121,8 @@ def explain(
 
 def _check(space: Space, rule: Rule, completions: int, count: int, single: int | None) -> RuleCheck:
     if rule.scores is not None:
-        score = None if single is None else rule.scores.of(space.package(single)[rule.scores.issue])
+        digits = options_in(space, completions, rule.scores.issue)
+        score = rule.scores.of(next(iter(digits))) if len(digits) == 1 else None
         status = (
             RuleStatus.DEPENDS if score is None else RuleStatus.HELD if score else RuleStatus.BROKEN
         )
@@ -144,3 +147,20 @@ def _level(space: Space, rule: Rule, completions: int) -> int | None:
         if not completions & ~nested_bits(space, rule, k):
             return k
     return len(rule.fallbacks) + 1  # only dropping the rule would accept them
+
+
+def impossible(case: Case, fixed: Mapping[int, int], target: Package) -> str:
+    """Why no package has the target's form: an issue that does not apply, or a constraint."""
+    named = ", ".join(f"{i}={o or 'n/a'}" for i, o in target.items())
+    reasons = [
+        f"'{issue.id}' applies only when {issue.applies_when.text}"
+        for i, issue in enumerate(case.issues)
+        if i in fixed and issue.applies_when is not None
+    ]
+    reasons += [
+        f"constraint '{c.id}' ({c.text})"
+        for c in case.constraints
+        if set(touched_issues(c.require.node)) & set(fixed)
+    ]
+    why = "; ".join(reasons) or "the case's issues and constraints rule it out"
+    return f"no package has {named}: {why}"

@@ -12,8 +12,8 @@ from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
 from nposition.errors import UsageError
 from nposition.model.case import Case
-from nposition.model.expr import touched_issues
 from nposition.reports.analysis import best_package, concession_of, rank, utility_point, view
+from nposition.reports.explain import impossible
 from nposition.reports.results import Concession, Package, package_of
 
 
@@ -43,7 +43,7 @@ def reach(
     completions = space.fixing(fixed)
     target = package_of(case, fixed)
     if not completions:
-        raise UsageError(_impossible(case, fixed, target))
+        raise UsageError(impossible(case, fixed, target))
     red = list(case.red_lines)
     in_zone = (completions & space.all_of(red)).bit_count()
     movable = [r for r in red if not by or r.party in by]
@@ -75,20 +75,3 @@ def reach(
         complete,
         bool(by) and not in_zone and not within,
     )
-
-
-def _impossible(case: Case, fixed: Mapping[int, int], target: Package) -> str:
-    """Why no package has the target's form: an issue that does not apply, or a constraint."""
-    named = ", ".join(f"{i}={o or 'n/a'}" for i, o in target.items())
-    reasons = [
-        f"'{issue.id}' applies only when {issue.applies_when.text}"
-        for i, issue in enumerate(case.issues)
-        if i in fixed and issue.applies_when is not None
-    ]
-    reasons += [
-        f"constraint '{c.id}' ({c.text})"
-        for c in case.constraints
-        if set(touched_issues(c.require.node)) & set(fixed)
-    ]
-    why = "; ".join(reasons) or "the case's issues and constraints rule it out"
-    return f"no package has {named}: {why}"
