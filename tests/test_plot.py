@@ -35,10 +35,10 @@ def test_svg_shows_every_layer(tmp_path: Path) -> None:
         "egalitarian",
         "utilitarian",
         "no agreement",
-        "Pareto frontier (48)",
+        "Pareto frontier (4)",
     ):
         assert any(label in t for t in texts), label
-    assert any(t.startswith("all packages (3,888)") for t in texts)
+    assert any(t.startswith("all packages (1,107)") for t in texts)
 
 
 def test_plot_points_match_the_analysis() -> None:

@@ -42,7 +42,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         ["check"],
         ["compare"],
         ["validate"],
-        ["diff", "baseline", "combined-openings"],
+        ["diff", "baseline", "russian-openings"],
         ["analyze", "--scenario", "snapshot-1956"],
         ["plot", "--out", "{tmp}/p.svg"],
     ],
