@@ -323,17 +323,18 @@ class Workspace:
         return Validation.of(name, problems)
 
     def _lint(self, case: Case) -> list[Problem]:
-        from nposition.engine.lint import lint
+        from nposition.engine.lint import lint, scenario_lint
         from nposition.formats.checks_file import read_checks
 
         files, problems = self._scenario_listing
         problems = list(problems)
         cases: dict[str, Case] = {}
-        for name in files:
-            _, changed, trouble = self._scenario(name)
+        for name, path in files.items():
+            scenario, changed, trouble = self._scenario(name)
             problems += trouble
-            if changed is not None:
+            if changed is not None and scenario is not None:
                 cases[name] = changed
+                problems += scenario_lint(scenario, changed, self.space, str(path))
         problems += lint(case, self.space)
         checks = self.folder / layout.CHECKS_FILE
         if checks.is_file():

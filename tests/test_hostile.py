@@ -6,6 +6,7 @@ Each test names the class it guards. Bad input is exit 2 with a located message,
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -459,3 +460,52 @@ def test_thousands_of_options_and_rules_load(tmp_path: Path) -> None:
     result = run("validate", positions=tmp_path, case="big")
     assert result.exit_code == 0, result.output
     assert "case 'big': valid" in result.stdout
+
+
+@pytest.fixture
+def wages(tmp_path: Path) -> Path:
+    """A writable copy of the version-2 wages case."""
+    return Path(shutil.copytree(CASES / "wages", tmp_path / "wages"))
+
+
+def test_constraint_testing_an_issue_where_it_does_not_apply_is_warned(wages: Path) -> None:
+    """A constraint that removes packages only because it tests an n/a issue is warned, with
+    the rewrite that limits it to where the issue applies."""
+    case = wages / "case.yaml"
+    case.write_text(
+        case.read_text().replace(
+            "require: wage_increase == pct_6 -> pension_rise == pen_0",
+            "require: reopener != inflation_trigger or wage_increase <= pct_2",
+        )
+    )
+    result = run("validate", positions=wages.parent, case="wages")
+    assert "constraint 'budget' tests issue 'reopener'" not in result.output  # `!=` is true on n/a
+    case.write_text(
+        case.read_text().replace(
+            "require: reopener != inflation_trigger or wage_increase <= pct_2",
+            "require: reopener == none or wage_increase <= pct_2",
+        )
+    )
+    result = run("validate", positions=wages.parent, case="wages")
+    assert "constraint 'budget' tests issue 'reopener', which is n/a" in result.stderr
+    assert "write `require: (term == two_years) -> (reopener == none" in result.stderr
+
+
+def test_dated_scenario_keeping_a_later_source_is_warned(mini: Path) -> None:
+    """A scenario dated before a rule's source warns: a snapshot holds positions of its date only."""
+    path = mini / "scenarios" / "seller-flexible.yaml"
+    path.write_text(path.read_text().replace("changes:", "as_of: 2023-06-01\nchanges:", 1))
+    result = run("validate", positions=mini.parent)
+    assert "scenario 'seller-flexible' is dated 2023-06-01, but keeps rule" in result.stderr
+
+
+def test_strict_validation_says_invalid(mini: Path) -> None:
+    """With --strict a warning is an error in the report itself, not only in the exit code."""
+    buyer = mini / "buyer.yaml"
+    buyer.write_text(
+        buyer.read_text().replace("date: 2024-01-01, where: Memo", "date: 2999-01-01, where: Memo")
+    )
+    result = run("validate", "--strict", "--format", "json", positions=mini.parent)
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert (report["ok"], report["errors"], report["warnings"]) == (False, 2, 0)  # future, after as_of

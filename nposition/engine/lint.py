@@ -10,9 +10,10 @@ from datetime import date
 
 from nposition.engine.conflicts import members, shrink
 from nposition.engine.space import Space
-from nposition.engine.structure import constraint_clashes, fallbacks, outside
+from nposition.engine.structure import constraint_clashes, constraint_outside, fallbacks, outside
 from nposition.errors import Location, Problem, Severity
-from nposition.model.case import Case, Party, Rule, RuleKind
+from nposition.model.case import Case, Party, Rule, RuleKind, Source
+from nposition.model.changes import Scenario
 
 MAX_QUOTE_WORDS = 40
 # A quote that announces itself as someone's summary rather than their words.
@@ -26,14 +27,39 @@ def lint(case: Case, space: Space) -> list[Problem]:
     When the constraints leave no package, that is the only semantic error reported: every other
     check would fail for the same reason.
     """
-    sources = [p for r in case.rules for p in _source(r, case.party(r.party).as_of)]
+    sources = [p for r in case.rules for p in _sources(r, case.party(r.party).as_of)]
+    sources += [
+        _warn(c.location, f"constraint '{c.id}': {message}")
+        for c in case.constraints
+        if c.source is not None
+        for message in _dates(c.source.date, "")
+    ]
     clashes = constraint_clashes(case, space)
     if clashes:
         return clashes + sources
-    problems = contradictions(case, space)
+    problems = contradictions(case, space) + constraint_outside(case, space)
     for rule in case.rules:
         problems += fallbacks(rule, space, case) + _dead(rule, space) + outside(rule, space, case)
     return problems + sources
+
+
+def scenario_lint(scenario: Scenario, case: Case, space: Space, path: str) -> list[Problem]:
+    """What a scenario brings in: lints of the rules it adds (located in its file), and, for a
+    dated scenario, every rule it keeps whose source is dated after its `as_of`."""
+    problems = [p for p in lint(case, space) if p.location.path == path]
+    if scenario.as_of:
+        where = Location(path)
+        problems += [
+            _warn(
+                where,
+                f"scenario '{scenario.id}' is dated {scenario.as_of}, but keeps rule "
+                f"'{r.key}' cited to a source dated {r.source.date}; drop it or re-cite it "
+                "(`set: {rule: ..., source: ...}`)",
+            )
+            for r in case.rules
+            if r.source.date[: len(scenario.as_of)] > scenario.as_of
+        ]
+    return problems
 
 
 def _dead(rule: Rule, space: Space) -> list[Problem]:
@@ -53,10 +79,29 @@ def _dead(rule: Rule, space: Space) -> list[Problem]:
     return []
 
 
-def _source(rule: Rule, as_of: str) -> list[Problem]:
+def _sources(rule: Rule, as_of: str) -> list[Problem]:
+    """The rule's source, and each fallback's: quotes and dates in doubt."""
+    out = _source(rule, rule.source, as_of, f"rule '{rule.id}' of {rule.party}")
+    for k, fallback in enumerate(rule.fallbacks, 1):
+        if fallback.source is not None:
+            what = f"rule '{rule.id}' of {rule.party}, fallback {k}"
+            out += _source(rule, fallback.source, as_of, what)
+    return out
+
+
+def _dates(when: str, as_of: str) -> list[str]:
+    """A source date after the party's as_of, or in the future."""
+    out = []
+    if as_of and when[: len(as_of)] > as_of:
+        out.append(f"the source is dated {when}, after the party's as_of {as_of}")
+    if when > date.today().isoformat()[: len(when)]:
+        out.append(f"the source is dated {when}, in the future")
+    return out
+
+
+def _source(rule: Rule, source: Source, as_of: str, what: str) -> list[Problem]:
     """A quote too long to be brief, a paraphrase filed as a quote, a date out of place."""
-    what = f"rule '{rule.id}' of {rule.party}"
-    source, out = rule.source, []
+    out = []
     words = len(source.quote.split())
     if words > MAX_QUOTE_WORDS and not source.paraphrase:
         out.append(
@@ -64,10 +109,7 @@ def _source(rule: Rule, as_of: str) -> list[Problem]:
         )
     if not source.paraphrase and _PARAPHRASE.search(source.quote):
         out.append(f"{what}: the quote reads as a paraphrase; mark it with `paraphrase: true`")
-    if as_of and source.date[: len(as_of)] > as_of:
-        out.append(f"{what}: the source is dated {source.date}, after the party's as_of {as_of}")
-    if source.date > date.today().isoformat()[: len(source.date)]:
-        out.append(f"{what}: the source is dated {source.date}, in the future")
+    out += [f"{what}: {message}" for message in _dates(source.date, as_of)]
     return [_warn(rule.location, message) for message in out]
 
 

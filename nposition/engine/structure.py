@@ -89,6 +89,32 @@ def outside(rule: Rule, space: Space, case: Case) -> list[Problem]:
     return out
 
 
+def constraint_outside(case: Case, space: Space) -> list[Problem]:
+    """A warning where a constraint removes packages only because it tests an n/a issue."""
+    out: list[Problem] = []
+    for constraint, bits in zip(case.constraints, space.constraint_bits, strict=True):
+        node = constraint.require.node
+        for i in sorted(_tested(node)):
+            issue = case.issues[i]
+            if issue.applies_when is None or issue.na is None:
+                continue
+            where = space.structure & space.digit_bits(i, frozenset({issue.na}))
+            broken = where & ~bits
+            if broken and broken & space.eval_raw(_read_true(node, i, issue.na)):
+                applies = issue.applies_when.text
+                out.append(
+                    Problem(
+                        constraint.require.location,
+                        Severity.WARNING,
+                        f"constraint '{constraint.id}' tests issue '{issue.id}', which is n/a "
+                        f"where `{applies}` is false, so the constraint removes those packages "
+                        f"from the space; if it should only bite where '{issue.id}' applies, "
+                        f"write `require: ({applies}) -> ({constraint.require.text})`",
+                    )
+                )
+    return out
+
+
 def _outside_warning(rule: Rule, level: Expression, issue: str, applies: Expression) -> Problem:
     fix = applies.text if rule.when is None else f"({rule.when.text}) and ({applies.text})"
     return Problem(

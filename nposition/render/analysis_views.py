@@ -288,6 +288,24 @@ def _solution_blocks(a: Analysis, s: SolutionsView) -> list[Block]:
     ]
     if rows:
         out.append(table("Bargaining solutions", ("solution", *parties, "package"), rows))
+    tied = {s.ties[name] for name in s.points if s.points[name] is not None and s.ties[name] > 1}
+    if tied:
+        if s.pareto_distinct == 1:
+            note = (
+                f"Every package on the frontier gives the same utilities: the solutions are a "
+                f"{s.pareto_size}-way tie"
+            )
+        else:
+            note = (
+                f"A solution's utilities are shared by up to {max(tied)} frontier packages (a tie)"
+            )
+        out.append(
+            Para(
+                f"{note}, broken by the larger utility sum and then the first package in option "
+                "order, which is the one shown.",
+                "warn",
+            )
+        )
     return out
 
 

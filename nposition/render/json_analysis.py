@@ -161,6 +161,7 @@ def _solutions(s: SolutionsView) -> Json:
         "pareto_distinct": s.pareto_distinct,
         "pareto": [point(p) for p in s.pareto],
         **{name.value: point(p) for name, p in s.points.items()},
+        "ties": {name.value: n for name, n in s.ties.items()},
     }
 
 

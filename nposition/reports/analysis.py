@@ -197,6 +197,11 @@ def _solutions(
             Solution(name): None if p is None else utility_point(case, space, p)
             for name, p in found.solutions.items()
         },
+        ties={
+            Solution(name): sum(1 for q in found.frontier if q.utilities == p.utilities)
+            for name, p in found.solutions.items()
+            if p is not None
+        },
     )
 
 

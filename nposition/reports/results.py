@@ -146,6 +146,7 @@ class SolutionsView(NamedTuple):
     pareto_distinct: int  # distinct utility vectors on the frontier
     pareto: tuple[UtilityPoint, ...]  # the first frontier packages, in package order
     points: dict[Solution, UtilityPoint | None]
+    ties: dict[Solution, int]  # frontier packages with the same utilities as each solution
 
 
 class PartySummary(NamedTuple):
