@@ -71,10 +71,10 @@ class Workspace:
 
     @cached_property
     def space(self) -> Space:
-        """The outcome space of the case's issues (refused over the limit)."""
+        """The outcome space of the case: its issues and constraints (refused over the limit)."""
         from nposition.engine.space import Space
 
-        return Space(self.base.issues, self.limit, constraints=self.base.constraints)
+        return Space.of(self.base, self.limit)
 
     @cached_property
     def _scenario_listing(self) -> tuple[dict[str, Path], list[Problem]]:

@@ -24,12 +24,18 @@ def all_packages(issues: Sequence[Issue]) -> list[Package]:
     return list(itertools.product(*(range(len(i.options) + (i.na is not None)) for i in issues)))
 
 
-def node_holds(node: Node, package: Package) -> bool:
-    """Evaluate a resolved expression on one package of digits."""
+def node_holds(node: Node, package: Package, true_on: int | None = None) -> bool:
+    """Evaluate a resolved expression on one package of digits.
+
+    With `true_on`, every test on that issue reads as true: on a package where the issue is n/a,
+    that turns exactly the tests that are false there (all but `!=` and `not in`) true.
+    """
     match node:
         case Member(issue, allowed):
-            return package[issue] in allowed
+            return issue == true_on or package[issue] in allowed
         case Linear(terms, constant, op):
+            if any(i == true_on for i, _, _ in terms):
+                return True
             values = [table[package[i]] for i, _, table in terms]
             if any(v is None for v in values):
                 return op == "!="
@@ -38,13 +44,13 @@ def node_holds(node: Node, package: Package) -> bool:
         case Const(value):
             return value
         case Not(arg):
-            return not node_holds(arg, package)
+            return not node_holds(arg, package, true_on)
         case And(args):
-            return all(node_holds(a, package) for a in args)
+            return all(node_holds(a, package, true_on) for a in args)
         case Or(args):
-            return any(node_holds(a, package) for a in args)
+            return any(node_holds(a, package, true_on) for a in args)
         case Implies(left, right):
-            return not node_holds(left, package) or node_holds(right, package)
+            return not node_holds(left, package, true_on) or node_holds(right, package, true_on)
     raise TypeError(node)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nposition.engine import linear
 from nposition.engine.space import Space
 from nposition.errors import Location, SpaceTooLargeError
 from nposition.model import expr
@@ -263,15 +265,28 @@ def linear_tests(draw: st.DrawFn):
     return issues, Linear(tuple(terms), draw(st.integers(-8, 8)), op)
 
 
+@pytest.mark.parametrize(
+    ("numpy_from", "max_steps"), [(1 << 30, 1 << 30), (0, 0)], ids=["recursion", "numpy"]
+)
 @settings(max_examples=200, deadline=None)
-@given(linear_tests())
-def test_numeric_tests_match_brute_force(case):
+@given(case=linear_tests())
+def test_numeric_tests_match_brute_force(numpy_from, max_steps, case):
     """A numeric test holds on exactly the raw packages brute force finds (n/a: only `!=`)."""
     issues, node = case
-    space = Space(issues)
     packages = all_packages(issues)
     expected = [k for k, p in enumerate(packages) if node_holds(node, p)]
-    assert bit_positions(space.eval_raw(node)) == expected
+    with mock.patch.multiple(linear, NUMPY_FROM=numpy_from, MAX_STEPS=max_steps):
+        assert bit_positions(Space(issues).eval_raw(node)) == expected
+
+
+def test_numeric_test_with_huge_values_sums_exactly():
+    """Totals beyond 64 bits are summed exactly on the numpy path too."""
+    issues = _issues([2, 3])
+    big = 1 << 70
+    node = Linear(((0, 1, (0, big)), (1, -1, (0, big, big + 1))), 0, ">=")
+    with mock.patch.multiple(linear, NUMPY_FROM=0, MAX_STEPS=0):
+        found = bit_positions(Space(issues).eval_raw(node))
+    assert found == [0, 3, 4]
 
 
 @FAST

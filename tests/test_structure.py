@@ -18,7 +18,7 @@ from nposition.engine.structure import (
 from nposition.errors import Location, Severity
 from nposition.model.case import Constraint, Fallback, Issue, Option, Rule, RuleKind, Scores
 from nposition.model.tree import And, Expression, Member, Node
-from tests.oracle import World, node_holds
+from tests.oracle import World, node_holds, rule_holds
 from tests.strategies import CASES, SOURCE, built, make_case, random_cases
 from tests.trees import draw_tree
 
@@ -211,3 +211,40 @@ def test_describe_prints_na():
     """Packages in messages are `issue=option` pairs, with `n/a` for an issue that does not apply."""
     assert describe(_case(), (0, 3)) == "islands=none, nature=n/a"
     assert node_holds(PHASED.node, (1, 1))
+
+
+@CASES
+@given(random_cases(v2=True))
+def test_warnings_for_tests_on_na_issues_match_brute_force(case):
+    """A red line is warned about for an issue exactly where it breaks because that issue is n/a."""
+    world = World(case)
+    space = Space.of(case)
+    for rule in case.red_lines:
+        warned = {
+            p.message.split("tests issue '")[1].split("'")[0] for p in outside(rule, space, case)
+        }
+        expected = set()
+        for i, issue in enumerate(case.issues):
+            na = [world.packages[k] for k in world.existing if world.packages[k][i] == issue.na]
+            for k in range(len(rule.fallbacks) + 1):
+                if any(
+                    not rule_holds(rule, p, k) and node_holds(rule.level(k).node, p, true_on=i)
+                    for p in na
+                ):
+                    expected.add(issue.id)
+        assert warned == expected, rule
+
+
+@CASES
+@given(random_cases(v2=True))
+def test_lint_of_random_cases(case):
+    """Lint runs on any case; its errors are a constraint clash, or contradictions and fallbacks."""
+    space = Space.of(case)
+    errors = [p.message for p in lint(case, space) if p.severity is Severity.ERROR]
+    if not space.full and case.constraints:
+        assert len(errors) == 1
+        assert errors[0].startswith("constraint")
+        return
+    contradicting = {p.id for p in case.parties if not space.all_of(p.red_lines)}
+    assert {m.split("'")[1] for m in errors if "contradicts itself" in m} == contradicting
+    assert all("contradicts itself" in m or "fallback" in m for m in errors)

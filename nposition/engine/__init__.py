@@ -1,1 +1,2 @@
-"""The analysis engine: the outcome space as bitsets, zones, conflicts, utilities, bargaining."""
+"""The analysis engine: the outcome space as bitsets, zones, conflicts, concessions over
+fallback levels, utilities, bargaining, and the semantic checks of `validate`."""

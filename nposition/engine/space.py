@@ -130,7 +130,9 @@ class Space:
                 if bits is None:
                     from nposition.engine.linear import linear_bits  # only cases with numbers
 
-                    bits = linear_bits(node, self.sizes, self.digit_bits, self.everything)
+                    bits = linear_bits(
+                        node, self.sizes, self.strides, self.digit_bits, self.everything
+                    )
                     self._linear[node] = bits
                 return bits & universe
             case Const(value):

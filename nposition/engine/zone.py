@@ -1,4 +1,9 @@
-"""Acceptable sets, per-issue overlap, and the zone of agreement described as boxes."""
+"""Acceptable sets, per-issue overlap, and the zone of agreement described as boxes.
+
+Everything here is over existing packages only (the bitsets of `Space` lie within `Space.full`).
+An issue that does not apply shows as its n/a digit, like an option: in a party's acceptable
+digits, the common ones, and a box.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from nposition.model.case import Case, Party
 
 DEFAULT_MAX_BOXES = 200
 
-Box = tuple[frozenset[int], ...]  # per issue, the allowed option indices
+Box = tuple[frozenset[int], ...]  # per issue, the allowed digits (the n/a digit among them)
 
 
 class IssueStatus(StrEnum):
@@ -33,7 +38,7 @@ def acceptable(space: Space, party: Party) -> int:
 
 
 def options_in(space: Space, bits: int, issue: int) -> frozenset[int]:
-    """The options of `issue` that occur in some package of `bits`."""
+    """The digits of `issue` (n/a too) that occur in some package of `bits`."""
     return frozenset(o for o in range(space.sizes[issue]) if bits & space.option_bits(issue, o))
 
 
@@ -56,8 +61,9 @@ def overlap(space: Space, case: Case, sets: Sequence[int]) -> list[IssueOverlap]
 def boxes(space: Space, bits: int, max_boxes: int = DEFAULT_MAX_BOXES) -> tuple[list[Box], bool]:
     """Disjoint boxes whose union is exactly `bits`, and whether all of them fit in `max_boxes`.
 
-    The set is split on the first issue; options whose remaining slices are identical share one
-    box prefix, and each distinct slice is split recursively (memoised on the slice itself).
+    Every package of a box is in `bits`, so boxes of existing packages hold no other. The set is
+    split on the first issue; digits whose remaining slices are identical share one box prefix,
+    and each distinct slice is split recursively (memoised on the slice itself).
     """
     n = len(space.sizes)
     memo: dict[tuple[int, int], list[Box]] = {}
