@@ -323,19 +323,23 @@ class Workspace:
         return Validation.of(name, problems)
 
     def _lint(self, case: Case) -> list[Problem]:
-        from nposition.engine.lint import lint, scenario_lint
+        from nposition.engine.lint import lint, scenario_lint, unused_documents
         from nposition.formats.checks_file import read_checks
+        from nposition.model.changes import cited_documents
 
         files, problems = self._scenario_listing
         problems = list(problems)
         cases: dict[str, Case] = {}
+        cited: set[str] = set()
         for name, path in files.items():
             scenario, changed, trouble = self._scenario(name)
             problems += trouble
+            if scenario is not None:
+                cited |= cited_documents(scenario)
             if changed is not None and scenario is not None:
                 cases[name] = changed
                 problems += scenario_lint(scenario, changed, self.space, str(path))
-        problems += lint(case, self.space)
+        problems += lint(case, self.space) + unused_documents(case, cited)
         checks = self.folder / layout.CHECKS_FILE
         if checks.is_file():
             try:

@@ -6,6 +6,7 @@ The checks of the case's structure (constraints, fallbacks, tests on issues that
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from nposition.engine.conflicts import members, shrink
@@ -18,6 +19,22 @@ from nposition.model.changes import Scenario
 MAX_QUOTE_WORDS = 40
 # A quote that announces itself as someone's summary rather than their words.
 _PARAPHRASE = re.compile(r"^\s*[\[(]?(paraphras|summar|in substance|in effect)", re.IGNORECASE)
+
+
+def unused_documents(case: Case, cited: Iterable[str] = ()) -> list[Problem]:
+    """A warning for each document of case.yaml that no rule, fallback, constraint or scenario
+    (`cited`) cites."""
+    used = set(cited)
+    for rule in case.rules:
+        used.add(rule.source.document)
+        used.update(f.source.document for f in rule.fallbacks if f.source is not None)
+    used.update(c.source.document for c in case.constraints if c.source is not None)
+    where = Location(f"{case.path}/case.yaml" if case.path else "case.yaml")
+    return [
+        _warn(where, f"document '{d.id}' is cited by no rule, constraint or scenario")
+        for d in case.documents
+        if d.id not in used
+    ]
 
 
 def lint(case: Case, space: Space) -> list[Problem]:

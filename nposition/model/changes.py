@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from nposition.errors import Location
-from nposition.model.case import Case, Party, Rule, RuleKind
+from nposition.model.case import Case, Party, Rule, RuleKind, Source
 from nposition.model.tree import Expression, Implies
 
 
@@ -167,3 +167,15 @@ def _undo(tables: Tables, change: Change) -> list[Change]:
         names += ["kind", *_KIND_BOUND]
     old = tuple((n, getattr(before, n)) for n in dict.fromkeys(names))
     return [Change(Action.SET, change.key, where, fields=old)]
+
+
+def cited_documents(scenario: Scenario) -> set[str]:
+    """The documents a scenario's rules and re-citations cite."""
+    cited: set[str] = set()
+    for change in scenario.changes:
+        if change.rule is not None:
+            cited.add(change.rule.source.document)
+        for name, value in change.fields:
+            if name == "source" and isinstance(value, Source):
+                cited.add(value.document)
+    return cited
