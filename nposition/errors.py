@@ -83,3 +83,13 @@ def suggest(name: str, known: Sequence[str]) -> str:
         return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
     shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
     return f"known: {shown}"
+
+
+# Control characters a position file may carry into names and messages (C0 but tab and newline,
+# DEL, C1): shown as `\x1b` so that no terminal, CI log or XML reader acts on them.
+_VISIBLE = {c: f"\\x{c:02x}" for c in (*range(9), *range(11, 32), *range(0x7F, 0xA0))}
+
+
+def visible(text: str) -> str:
+    """The text with every control character (but tab and newline) written as `\\xNN`."""
+    return text.translate(_VISIBLE)

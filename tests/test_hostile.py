@@ -508,4 +508,44 @@ def test_strict_validation_says_invalid(mini: Path) -> None:
     result = run("validate", "--strict", "--format", "json", positions=mini.parent)
     assert result.exit_code == 2
     report = json.loads(result.stdout)
-    assert (report["ok"], report["errors"], report["warnings"]) == (False, 2, 0)  # future, after as_of
+    assert (report["ok"], report["errors"], report["warnings"]) == (
+        False,
+        2,
+        0,
+    )  # future, after as_of
+
+
+# --- control characters in what a position file says -------------------------------------------
+
+
+def test_control_characters_never_reach_a_terminal_or_an_xml_file(mini: Path) -> None:
+    """An escape sequence in a name, a text or a check is shown as `\\x1b` in tables, Markdown,
+    error messages and JUnit, and every output file parses."""
+    from xml.etree import ElementTree as ET
+
+    buyer = mini / "buyer.yaml"
+    text = buyer.read_text().replace("name: Buyer", 'name: "Buyer\\e[2J\\x01"')
+    buyer.write_text(text.replace("text: The price must not be high", 'text: "High\\e]0;x\\a"'))
+    checks = mini / "checks.yaml"
+    checks.write_text(
+        checks.read_text().replace(
+            "because: Medium price, slow delivery, basic warranty suits both.",
+            'because: "Medium\\e[31m price suits both."',
+        )
+    )
+    for fmt in ("table", "markdown"):
+        for command in (["analyze"], ["show", "buyer"], ["explain", "price=low"]):
+            out = run(*command, "--format", fmt, positions=mini.parent).stdout
+            assert "\x1b" not in out and "\x01" not in out and "\x07" not in out
+    junit = mini / "report.xml"
+    result = run("check", "--junit", str(junit), positions=mini.parent)
+    assert "\x1b" not in result.output
+    ET.parse(junit)
+    plot = mini / "p.svg"
+    assert run("plot", "--out", str(plot), positions=mini.parent).exit_code == 0
+    ET.parse(plot)
+    buyer.write_text(text.replace("require: price < high", 'require: "price < \\e[2Jhigh"'))
+    result = run("validate", positions=mini.parent)
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr
+    assert "\\x1b" in result.stderr

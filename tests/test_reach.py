@@ -37,9 +37,7 @@ def test_reach_reports_exactly_the_minimal_relaxations(case: Case, data: st.Data
     by = tuple(data.draw(st.sets(st.sampled_from([p.id for p in case.parties]))))
     world = World(case)
     target = frozenset(
-        k
-        for k in world.existing
-        if all(world.packages[k][i] == d for i, d in fixed.items())
+        k for k in world.existing if all(world.packages[k][i] == d for i, d in fixed.items())
     )
     space = Space.of(case)
     if not target:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from nposition.errors import LoadError, NPositionError
+from nposition.errors import LoadError, NPositionError, visible
 from nposition.render import Format, emit
 
 if TYPE_CHECKING:
@@ -92,14 +92,14 @@ def fail(error: NPositionError, consequence: str = "nothing was analyzed") -> No
     """Print an error (every problem of a LoadError) to stderr and exit 2."""
     if isinstance(error, LoadError):
         for problem in error.problems:
-            print(str(problem), file=sys.stderr)
+            print(visible(str(problem)), file=sys.stderr)
         count = len(error.errors)
         print(
             f"error: {count} problem{'s' if count != 1 else ''} found; {consequence}",
             file=sys.stderr,
         )
     else:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {visible(str(error))}", file=sys.stderr)
     raise typer.Exit(2)
 
 

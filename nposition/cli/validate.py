@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from nposition.cli.common import STATE, FormatOption, handle_errors, output
+from nposition.errors import visible
 from nposition.render import Format
 
 
@@ -23,7 +24,7 @@ def validate(
     report = STATE.workspace().validate(strict=strict)
     if fmt is Format.TABLE:  # located problems are diagnostics: stderr, where CI logs expect them
         for problem in report.problems:
-            print(problem, file=sys.stderr)
+            print(visible(str(problem)), file=sys.stderr)
         report = report._replace(problems=())
     output(report, fmt)
     if report.errors or (strict and report.warnings):

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from nposition.engine.bargaining import Solution
+from nposition.errors import visible
 from nposition.model.case import number
 
 if TYPE_CHECKING:
@@ -126,3 +127,14 @@ SOLUTION_NAMES = {
     Solution.EGALITARIAN: "egalitarian",
     Solution.UTILITARIAN: "utilitarian",
 }
+
+
+def clean(block: Block) -> Block:
+    """A block with every control character of its texts made visible (see `errors.visible`)."""
+    if isinstance(block, Table):
+        return Table(
+            visible(block.title),
+            tuple(visible(c) for c in block.columns),
+            tuple(tuple(Cell(visible(c.text), c.tone) for c in row) for row in block.rows),
+        )
+    return block._replace(text=visible(block.text))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from nposition.errors import visible
+
 if TYPE_CHECKING:
     from nposition.reports.checks import CheckReport
 
@@ -14,7 +16,7 @@ def junit_xml(report: CheckReport) -> str:
 
     suite = ET.Element(
         "testsuite",
-        name=f"nposition.{report.case}",
+        name=visible(f"nposition.{report.case}"),
         tests=str(len(report.outcomes)),
         failures=str(report.failed),
         errors="0",
@@ -24,14 +26,14 @@ def junit_xml(report: CheckReport) -> str:
         case = ET.SubElement(
             suite,
             "testcase",
-            classname=f"{report.case}.{o.expectation.scenario}",
-            name=o.expectation.id,
+            classname=visible(f"{report.case}.{o.expectation.scenario}"),
+            name=visible(o.expectation.id),
         )
         if not o.passed:
             failure = ET.SubElement(
-                case, "failure", message=f"expected {o.expected}; found {o.found}"
+                case, "failure", message=visible(f"expected {o.expected}; found {o.found}")
             )
-            failure.text = o.expectation.because
+            failure.text = visible(o.expectation.because)
     suites = ET.Element(
         "testsuites",
         name="nposition check",

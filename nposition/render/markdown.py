@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from nposition.render.blocks import Cell, Heading, Para, Pre, Table
+from nposition.render.blocks import Cell, Heading, Para, Pre, Table, clean
 from nposition.render.doc import blocks
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ def write(report: Report, out: TextIO) -> None:
 def dumps(report: Report) -> str:
     """A report as Markdown: headings, paragraphs and pipe tables."""
     parts: list[str] = []
-    for block in blocks(report):
+    for block in map(clean, blocks(report)):
         if isinstance(block, Heading):
             parts.append(f"## {block.text}")
         elif isinstance(block, Para):

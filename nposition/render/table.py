@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, TextIO
 
-from nposition.render.blocks import Block, Cell, Heading, Para, Pre, Table
+from nposition.render.blocks import Block, Cell, Heading, Para, Pre, Table, clean
 from nposition.render.doc import blocks
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ MAX_CELL = 48  # plain tables wrap cells at this width
 
 def write(report: Report, out: TextIO) -> None:
     """Write a report as tables: rich at a terminal, plain text elsewhere."""
-    layout = blocks(report)
+    layout = [clean(b) for b in blocks(report)]
     if out.isatty():
         _rich(layout, out)
     else:
