@@ -338,7 +338,7 @@ class Workspace:
                 cited |= cited_documents(scenario)
             if changed is not None and scenario is not None:
                 cases[name] = changed
-                problems += scenario_lint(scenario, changed, self.space, str(path))
+                problems += scenario_lint(scenario, changed, case, self.space, str(path))
         problems += lint(case, self.space) + unused_documents(case, cited)
         checks = self.folder / layout.CHECKS_FILE
         if checks.is_file():

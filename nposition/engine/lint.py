@@ -60,10 +60,18 @@ def lint(case: Case, space: Space) -> list[Problem]:
     return problems + sources
 
 
-def scenario_lint(scenario: Scenario, case: Case, space: Space, path: str) -> list[Problem]:
-    """What a scenario brings in: lints of the rules it adds (located in its file), and, for a
-    dated scenario, every rule it keeps whose source is dated after its `as_of`."""
-    problems = [p for p in lint(case, space) if p.location.path == path]
+def scenario_lint(
+    scenario: Scenario, case: Case, base: Case, space: Space, path: str
+) -> list[Problem]:
+    """What a scenario brings in: lints of the rules it adds or changes (those in its own file),
+    and, for a dated scenario, every rule it keeps whose source is dated after its `as_of`."""
+    before = set(base.rules)
+    problems: list[Problem] = []
+    for rule in case.rules:
+        if rule not in before:
+            found = _dead(rule, space) + outside(rule, space, case)
+            found += fallbacks(rule, space, case) + _sources(rule, case.party(rule.party).as_of)
+            problems += [p for p in found if p.location.path == path]
     if scenario.as_of:
         where = Location(path)
         problems += [
