@@ -92,6 +92,15 @@ def _nash_text(a: Analysis) -> str:
     return ", ".join(f"{p} {utility(u)}" for p, u in nash.utilities.items()) + where
 
 
+def _basis_words(a: Analysis) -> str:
+    """What an analysis bargains over, in words."""
+    if a.solutions is None:
+        return "nothing (no zone and no concession)"
+    if a.solutions.basis is Basis.ZONE:
+        return "the zone"
+    return f"the zone of its cheapest concession ({', '.join(a.solutions.concession)})"
+
+
 def diff(d: Diff) -> list[Block]:
     """What changes from scenario a to scenario b."""
     a, b = d.a.scenario or BASELINE, d.b.scenario or BASELINE
@@ -126,7 +135,8 @@ def diff(d: Diff) -> list[Block]:
         if s.changed
     ]
     if rows:
-        out.append(table("Bargaining solutions that change", ("solution", a, b), rows))
+        over = "; ".join(f"{name}: over {_basis_words(r)}" for name, r in ((a, d.a), (b, d.b)))
+        out.append(table(f"Bargaining solutions that change ({over})", ("solution", a, b), rows))
     for title, concessions in (
         ("Concessions no longer listed", d.concessions_gone),
         ("New concessions", d.concessions_new),

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from nposition.engine.bargaining import Solution
 from nposition.engine.space import Space
-from nposition.model.case import Case, Rule
+from nposition.model.case import Case, Party, Rule, number
 from nposition.reports.analysis import view
 from nposition.reports.results import Analysis, Concession, Conflict, UtilityPoint, ZoneView
 
@@ -92,9 +92,14 @@ def _solution(result: Analysis, solution: Solution) -> UtilityPoint | None:
 
 
 def describe(rule: Rule) -> str:
-    """A rule in one line: kind, strength, condition and requirement."""
+    """A rule in one line: kind, strength, condition, requirement, fallbacks and citation."""
     when = f"when {rule.when.text}: " if rule.when else ""
-    return f"{rule.kind.value} ({rule.strength}) {when}{rule.statement}"
+    fallbacks = "".join(
+        f"; fallback {k} (cost {number(f.cost)}): {f.require.text}"
+        for k, f in enumerate(rule.fallbacks, 1)
+    )
+    cited = f" [{rule.source.cite()}]"
+    return f"{rule.kind.value} ({rule.strength}) {when}{rule.statement}{fallbacks}{cited}"
 
 
 def _rule_changes(a: Case, b: Case) -> tuple[RuleChange, ...]:
@@ -116,4 +121,19 @@ def _rule_changes(a: Case, b: Case) -> tuple[RuleChange, ...]:
             if ra.text != rb.text:
                 before, after = f"{before}\ntext: {ra.text}", f"{after}\ntext: {rb.text}"
             out.append(RuleChange(key, ChangeKind.CHANGED, before, after))
+    parties_b = {p.id: p for p in b.parties}
+    for pa in a.parties:
+        pb = parties_b.get(pa.id)
+        if pb is not None and _party_fields(pa) != _party_fields(pb):
+            out.append(
+                RuleChange(
+                    f"party {pa.id}", ChangeKind.CHANGED, _party_fields(pa), _party_fields(pb)
+                )
+            )
     return tuple(out)
+
+
+def _party_fields(party: Party) -> str:
+    """A party's own fields in one line: name, as_of and reservation."""
+    reservation = "none" if party.reservation is None else f"{party.reservation:g}"
+    return f"name {party.name}; as of {party.as_of or '-'}; reservation {reservation}"
