@@ -551,3 +551,23 @@ def test_control_characters_never_reach_a_terminal_or_an_xml_file(mini: Path) ->
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr
     assert "\\x1b" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "buyer/fast-delivery",
+            "'buyer/fast-delivery' is a preference; conflict is about red lines",
+        ),
+        ("seller/basic-means-slow", "scenario 'seller-flexible' drops 'seller/basic-means-slow'"),
+    ],
+)
+def test_conflict_names_what_is_wrong_with_a_rule(mini: Path, rule: str, message: str) -> None:
+    """Naming a preference, or a rule the scenario drops, says so (not "unknown red line")."""
+    _checks(
+        mini, f"  - id: c\n    scenario: seller-flexible\n    conflict: [{rule}, buyer/not-high]\n"
+    )
+    result = run("check", positions=mini.parent)
+    assert result.exit_code == 2
+    assert message in result.stderr

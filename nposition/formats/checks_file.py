@@ -87,7 +87,12 @@ def _read_expectation(
             )
             return None
     because = reader.text(keys["because"], "because") if "because" in keys else ""
-    value = _read_value(reader, keys[kind], record.field(kind), what, case_for(scenario))
+    case = case_for(scenario)
+    if kind in ("conflict", "no_conflict"):
+        base = case_for(BASELINE)
+        value = _read_red_lines(reader, keys[kind], kind, what, case, base, scenario)
+    else:
+        value = _read_value(reader, keys[kind], record.field(kind), what, case)
     if value is None:
         return None
     return Expectation(check_id, scenario, kind, because or "", value)
@@ -97,8 +102,6 @@ def _read_value(reader: Reader, node: yaml.Node, field: fields.Field, what: str,
     kind = field.name
     if isinstance(field.type, fields.Choice | fields.Number):
         return reader.scalar(node, field.type, f"{what}: {kind}")
-    if kind in ("conflict", "no_conflict"):
-        return _read_red_lines(reader, node, kind, what, case)
     if kind == "blocking":
         return _read_parties(reader, node, f"{what}: blocking", case)
     if kind == "reachable":
@@ -107,7 +110,7 @@ def _read_value(reader: Reader, node: yaml.Node, field: fields.Field, what: str,
 
 
 def _read_red_lines(
-    reader: Reader, node: yaml.Node, kind: str, what: str, case: Case
+    reader: Reader, node: yaml.Node, kind: str, what: str, case: Case, base: Case, scenario: str
 ) -> tuple[str, ...] | None:
     keys = [reader.text(n, "rule") or "" for n in reader.sequence(node, f"{what}: {kind}")]
     if not keys:
@@ -119,6 +122,8 @@ def _read_red_lines(
     for k in bad:
         if k in preferences:
             reader.error(node, f"{what}: '{k}' is a preference; {kind} is about red lines")
+        elif any(r.key == k for r in base.rules):
+            reader.error(node, f"{what}: scenario '{scenario}' drops '{k}'; it has no such rule")
         else:
             reader.error(node, f"{what}: unknown red line '{k}' ({expr.suggest(k, red)})")
     return None if bad else tuple(sorted(keys))
