@@ -90,7 +90,15 @@ def _read_case_header(reader: Reader) -> Case | None:
         return None
     description = text_of(values, "description")
     return Case(
-        case_id, title, issues, (), documents, status_quo, description, constraints=constraints
+        case_id,
+        title,
+        issues,
+        (),
+        documents,
+        status_quo,
+        description,
+        constraints=constraints,
+        costs=text_of(values, "costs"),
     )
 
 

@@ -159,6 +159,12 @@ CASE = Record(
         Field("case", TEXT, "The case's id.", required=True),
         Field("title", TEXT, "The negotiation, in one line.", required=True),
         Field("description", TEXT, "A paragraph of context."),
+        Field(
+            "costs",
+            TEXT,
+            "What the red lines' costs mean: their scale, who set them, on what grounds "
+            "(reports print it once beside the concessions).",
+        ),
         Field("source", CASE_SOURCE, "Where the case's material comes from."),
         Field("issues", ListOf(ISSUE, 1), "The issues of an agreement.", required=True),
         Field(

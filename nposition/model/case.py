@@ -175,6 +175,7 @@ class Case:
     description: str = ""
     path: str = ""
     constraints: tuple[Constraint, ...] = ()
+    costs: str = ""  # what the costs mean: scale, who set them, on what grounds
 
     def issue(self, issue_id: str) -> Issue:
         return next(i for i in self.issues if i.id == issue_id)

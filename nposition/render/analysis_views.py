@@ -152,6 +152,8 @@ def _conflicts_and_concessions(a: Analysis) -> list[Block]:
             "relaxed to a fallback or dropped"
         )
         out.append(concession_table(title, a.concessions))
+        if a.costs:
+            out.append(Para(f"Costs: {a.costs}"))
     elif a.by and not a.zone.size:
         out.append(
             Para(f"No concession{by} opens a zone: the others' red lines alone exclude it.", "bad")

@@ -45,6 +45,7 @@ def analysis(a: Analysis) -> Json:
         "conflicts": [conflict(c) for c in a.conflicts],
         "concessions": [concession(c) for c in a.concessions],
         "by": list(a.by),
+        "costs": a.costs,
         "complete": a.complete,
         "solutions": None if a.solutions is None else _solutions(a.solutions),
         "sensitivity": None if a.sensitivity is None else _sensitivity(a.sensitivity),

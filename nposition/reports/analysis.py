@@ -100,6 +100,7 @@ def analyze(
         ),
         coalitions=_coalitions(case, space, sets) if len(case.parties) >= 3 else None,
         by=tuple(by),
+        costs=case.costs,
     )
 
 

@@ -187,3 +187,4 @@ class Analysis(NamedTuple):
     sensitivity: Sensitivity | None = None
     coalitions: Coalitions | None = None  # with three or more parties
     by: tuple[str, ...] = ()  # concessions only by these parties (all when empty)
+    costs: str = ""  # what the case's costs mean
