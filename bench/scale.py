@@ -67,6 +67,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--v2", action="store_true", help="file format version 2 features")
     parser.add_argument("--engine", action="store_true", help="the engine's pipeline, not the CLI")
+    parser.add_argument(
+        "--reach",
+        action="store_true",
+        help="also time `reach i0=o1 i1=o2` (a two-issue target) and its ratio to analyze",
+    )
     args = parser.parse_args()
     print(
         f"{'raw':>12} {'packages':>12} {'issues':>6} {'seconds':>8} {'peak MiB':>9} "
@@ -94,11 +99,16 @@ def main() -> None:
             raw = (
                 args.options**k // args.options * (args.options + 1) if args.v2 else args.options**k
             )
-            print(
+            line = (
                 f"{raw:>12,} {data['space']['size']:>12,} {k:>6} {wall:>8.2f} {peak:>9.0f} "
                 f"{len(data['conflicts']):>9} {len(data['concessions']):>11} "
                 f"{data.get('relaxations', '-'):>11} {data['zone']['size']:>9,}"
             )
+            if args.reach and not args.engine:
+                reach = [*cmd[:-3], "reach", "i0=o1", "i1=o2", "--format", "json"]
+                seconds, reach_peak = run(reach, root / f"{folder.name}-reach.json")
+                line += f"  reach {seconds:.2f} s, {reach_peak:.0f} MiB ({seconds / wall:.2f}x)"
+            print(line)
 
 
 if __name__ == "__main__":
