@@ -280,3 +280,36 @@ def test_v2_conflicts_are_the_muses_of_the_stated_levels(case):
     assert found.complete
     assert set(found.conflicts) == brute.muses()
     assert len(found.conflicts) == len(brute.muses())
+
+
+@st.composite
+def nested_families(draw: st.DrawFn):
+    """A universe of 1-8 points and 1-6 chains of 1-3 nested subsets, strongest first."""
+    full = (1 << draw(st.integers(1, 8))) - 1
+    bits, up = [], []
+    for _ in range(draw(st.integers(1, 6))):
+        chain = [draw(st.integers(0, full))]
+        for _ in range(draw(st.integers(0, 2))):
+            chain.append(chain[-1] | draw(st.integers(0, full)))
+        first = len(bits)
+        for _ in chain:
+            up.append((1 << (first + len(chain))) - (1 << len(bits)))
+            bits.append(chain[len(bits) - first])
+    return bits, full, up
+
+
+@settings(max_examples=150, deadline=None)
+@given(nested_families(), st.booleans())
+def test_dualize_over_nested_chains_finds_every_mcs(family, find_conflicts):
+    """With the chains' closures given, dualize still finds exactly the MCSes of the whole family."""
+    bits, full, up = family
+    brute = _brute_of(bits, full)
+    found = dualize(bits, full, up=up, find_conflicts=find_conflicts)
+    assert found.complete
+    assert set(found.corrections) == brute.mcses()
+    assert len(set(found.corrections)) == len(found.corrections)
+    if not find_conflicts:
+        assert found.conflicts == ()
+    for conflict in found.conflicts:  # minimal unsatisfiable among the closed sets
+        assert not brute.sat(conflict)
+        assert all(conflict & up[r] == up[r] for r in bit_positions(conflict))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import Counter
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -194,3 +195,26 @@ def test_a_fallback_is_cheaper_than_dropping_the_rule():
     assert found[1].dropped(case.red_lines) == [japan]
     assert bit_positions(relaxed_zone(space, case.red_lines, found[0].levels)) == [2]
     assert nested_bits(space, russia, 2) == space.full
+
+
+@CASES
+@given(random_cases(v2=True))
+def test_relaxations_are_the_mcses_of_the_family_of_levels(case):
+    """Each relaxation is a plain MCS of the family of every level, its prefixes read as levels."""
+    red = case.red_lines
+    space = Space.of(case)
+    assume(space.full)
+    family, owner = [], []
+    for i, rule in enumerate(red):
+        for k in range(len(rule.fallbacks) + 1):
+            family.append(space.level_bits(rule, k))
+            owner.append(i)
+    plain = dualize(family, space.full)
+    assume(plain.complete)
+    expected = set()
+    for mask in plain.corrections:
+        levels = Counter(owner[p] for p in bit_positions(mask))
+        expected.add(tuple(sorted(levels.items())))
+    found, complete = relaxations(space, red)
+    assert complete
+    assert {tuple(sorted(r.levels.items())) for r in found} == expected

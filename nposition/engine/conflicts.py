@@ -70,42 +70,84 @@ def shrink(bits: Sequence[int], full: int, mask: int) -> int:
     return mask
 
 
-def dualize(bits: Sequence[int], full: int, max_sets: int = DEFAULT_MAX_SETS) -> Dual:
-    """Every MUS and MCS of the rules whose bitsets are `bits` (empty when all hold together)."""
+def dualize(
+    bits: Sequence[int],
+    full: int,
+    max_sets: int = DEFAULT_MAX_SETS,
+    *,
+    up: Sequence[int] | None = None,
+    find_conflicts: bool = True,
+) -> Dual:
+    """Every MUS and MCS of the rules whose bitsets are `bits` (empty when all hold together).
+
+    `up[r]` (a bitmask with r in it) names the positions that come with r: for a family of nested
+    levels, r and every weaker level of the same rule, whose bitsets contain r's. The enumeration
+    then only considers sets closed under `up`, which keeps the hitting sets few: a set that keeps
+    a level and drops a weaker one is never maximal. The corrections are still every MCS of the
+    family (their complements, the maximal satisfiable sets, are closed); the conflicts are then
+    the minimal unsatisfiable closed sets. Without `find_conflicts` they are not collected (none
+    are returned), which spares testing every hitting set on every round: only the corrections.
+    """
+    up = [1 << r for r in range(len(bits))] if up is None else up
     oracle = _Oracle(bits, full)
     everything = (1 << len(bits)) - 1
     if oracle.sat(everything):
         return Dual((), (), True)
     corrections = [everything & ~oracle.grow(0)]
-    hitting = [1 << r for r in members(corrections[0])]
+    hitting = _add_to_hitting_sets([0], corrections[0], up)
     conflicts: set[int] = set()
     while True:
         seed = next((h for h in sorted(hitting) if h not in conflicts and oracle.sat(h)), None)
-        for h in hitting:
+        for h in hitting if find_conflicts else ():
             if h not in conflicts and not oracle.sat(h):
                 conflicts.add(h)
         if seed is None:
             break
         if len(corrections) >= max_sets or len(hitting) > max_sets:
-            return Dual(_ordered(conflicts), _ordered(corrections), False)
+            return Dual(tuple(_ordered(conflicts)), tuple(_ordered(corrections)), False)
         correction = everything & ~oracle.grow(seed)
         corrections.append(correction)
-        hitting = _add_to_hitting_sets(hitting, correction)
-    return Dual(_ordered(conflicts), _ordered(corrections), True)
+        hitting = _add_to_hitting_sets(hitting, correction, up)
+    return Dual(tuple(_ordered(conflicts)), tuple(_ordered(corrections)), True)
 
 
-def _add_to_hitting_sets(hitting: list[int], new: int) -> list[int]:
-    """Berge's step: the minimal hitting sets of a family after adding the set `new`."""
+def _add_to_hitting_sets(hitting: list[int], new: int, up: Sequence[int]) -> list[int]:
+    """Berge's step: the minimal (closed) hitting sets of a family after adding the set `new`.
+
+    A closed set hits `new` exactly when it holds a position of `new` whose closure leaves `new`
+    (the weakest level `new` removes of some rule), so only those closures `u` extend the sets
+    `h` that miss it. A candidate `h | u` can only contain another hitting set that meets `u`:
+    one disjoint from `u` would lie inside `h`, which is minimal and misses `new`. So each
+    candidate is checked against the sets meeting its `u`, not against all of them.
+    """
     kept = [h for h in hitting if h & new]
-    extended = {h | (1 << r) for h in hitting if not h & new for r in members(new)}
-    candidates = kept + sorted(extended - set(kept))
-    candidates.sort(key=lambda m: (m.bit_count(), m))
-    minimal: list[int] = []
-    for c in candidates:
-        if not any(m & c == m for m in minimal):
-            minimal.append(c)
-    return minimal
+    missed = [h for h in hitting if not h & new]
+    if not missed:
+        return hitting
+    source: dict[int, int] = {}
+    for u in (up[r] for r in members(new) if up[r] & new == 1 << r):
+        for h in missed:
+            source.setdefault(h | u, u)
+    everything = kept + list(source)
+    minimal = list(kept)
+    for u in sorted(set(source.values())):
+        rivals = sorted((s.bit_count(), s) for s in everything if s & u)
+        for c in (c for c, v in source.items() if v == u):
+            if not _contains_one(c, rivals):
+                minimal.append(c)
+    return _ordered(minimal)
 
 
-def _ordered(masks: set[int] | list[int]) -> tuple[int, ...]:
-    return tuple(sorted(set(masks), key=lambda m: (m.bit_count(), m)))
+def _contains_one(c: int, rivals: list[tuple[int, int]]) -> bool:
+    """Whether `c` strictly contains one of `rivals` (pairs of size and set, smallest first)."""
+    size = c.bit_count()
+    for n, r in rivals:
+        if n >= size:
+            return False
+        if r & c == r:
+            return True
+    return False
+
+
+def _ordered(masks: set[int] | list[int]) -> list[int]:
+    return sorted(set(masks), key=lambda m: (m.bit_count(), m))

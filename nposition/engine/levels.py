@@ -72,15 +72,20 @@ def relaxations(
     if not universe:  # nothing to open: no relaxation can reach a package
         return (), True
     if not any(rule.fallbacks for rule in red_lines):
-        found = dualize([space.rule_bits(r) for r in red_lines], universe, max_sets)
+        found = dualize(
+            [space.rule_bits(r) for r in red_lines], universe, max_sets, find_conflicts=False
+        )
         return _translate(found.corrections, red_lines, list(range(len(red_lines)))), found.complete
     family: list[int] = []
     owner: list[int] = []  # the position of the rule each level of the family belongs to
+    up: list[int] = []  # each level with the weaker levels of its rule
     for i, rule in enumerate(red_lines):
+        last = len(family) + len(rule.fallbacks)
         for k in range(len(rule.fallbacks) + 1):
+            up.append((1 << (last + 1)) - (1 << len(family)))
             family.append(nested_bits(space, rule, k))
             owner.append(i)
-    found = dualize(family, universe, max_sets)
+    found = dualize(family, universe, max_sets, up=up, find_conflicts=False)
     return _translate(found.corrections, red_lines, owner), found.complete
 
 

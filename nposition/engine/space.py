@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from typing import NamedTuple
 
 from nposition.errors import SpaceTooLargeError
 from nposition.limits import max_packages
@@ -205,6 +206,24 @@ class Space:
         in_range = all(0 <= d < n for d, n in zip(package, self.sizes, strict=True))
         return in_range and bool(self.full >> self.index(package) & 1)
 
+    def absence(self, package: Sequence[int]) -> Absence:
+        """Why a package of digits does not exist (every field empty when it does)."""
+        index = self.index(package)
+        na_where_applies, option_where_na = [], []
+        for i, issue in enumerate(self.issues):
+            if issue.applies_when is not None:
+                applies = bool(self.eval_raw(issue.applies_when.node) >> index & 1)
+                if applies and package[i] == issue.na:
+                    na_where_applies.append(i)
+                elif not applies and package[i] != issue.na:
+                    option_where_na.append(i)
+        broken = tuple(
+            c.id
+            for c, bits in zip(self.constraints, self.constraint_bits, strict=True)
+            if not bits >> index & 1
+        )
+        return Absence(broken, tuple(na_where_applies), tuple(option_where_na))
+
     def indices(self, bits: int, limit: int | None = None) -> Iterator[int]:
         """The package numbers in a bitset, in increasing order, at most `limit` of them."""
         if bits == 0 or limit == 0:
@@ -220,6 +239,17 @@ class Space:
                     count += 1
                     if count == limit:
                         return
+
+
+class Absence(NamedTuple):
+    """Why a raw package does not exist: what it breaks."""
+
+    constraints: tuple[str, ...]  # ids of the constraints it breaks
+    na_where_applies: tuple[int, ...]  # issues it leaves n/a where they apply
+    option_where_na: tuple[int, ...]  # issues it gives an option where they do not apply
+
+    def __bool__(self) -> bool:
+        return bool(self.constraints or self.na_where_applies or self.option_where_na)
 
 
 def _repeat(block: int, period: int, times: int) -> int:
