@@ -78,7 +78,7 @@ def _reachable(e: Expectation, case: Case, space: Space) -> Outcome:
 
     fixed, cost, by = e.value
     if not space.fixing(fixed):
-        return _no_such_package(e, case, fixed)
+        return _no_such_package(e, case, space, fixed)
     found = reach(case, space, fixed, by=by, limit=0)
     who = f" by {', '.join(by)}" if by else ""
     want = f"reachable{who}" + ("" if cost is None else f" at a cost of at most {number(cost)}")
@@ -95,13 +95,13 @@ def _reachable(e: Expectation, case: Case, space: Space) -> Outcome:
     )
 
 
-def _no_such_package(e: Expectation, case: Case, fixed: dict[int, int]) -> Outcome:
+def _no_such_package(e: Expectation, case: Case, space: Space, fixed: dict[int, int]) -> Outcome:
     """An expectation about packages that cannot exist fails and says why: never a vacuous pass."""
     from nposition.reports.explain import impossible
     from nposition.reports.results import package_of
 
     return Outcome(
-        e, False, "a package of this form", impossible(case, fixed, package_of(case, fixed))
+        e, False, "a package of this form", impossible(case, space, fixed, package_of(case, fixed))
     )
 
 
@@ -153,7 +153,7 @@ def _concession(e: Expectation, result: Analysis) -> Outcome:
 def _package(e: Expectation, case: Case, space: Space) -> Outcome:
     party, fixed = e.value
     if not space.fixing(fixed):
-        return _no_such_package(e, case, fixed)
+        return _no_such_package(e, case, space, fixed)
     parties = [p for p in case.parties if party is None or p.id == party]
     bits = space.fixing(fixed)
     for p in parties:

@@ -87,7 +87,7 @@ def explain(
     completions = space.fixing(fixed)
     count = completions.bit_count()
     if not count:
-        raise UsageError(impossible(case, fixed, package_of(case, fixed)))
+        raise UsageError(impossible(case, space, fixed, package_of(case, fixed)))
     single = next(space.indices(completions)) if count == 1 else None
     utilities = None if single is None else Valuation(space, case.parties).of(single)
     everyone = completions
@@ -149,9 +149,23 @@ def _level(space: Space, rule: Rule, completions: int) -> int | None:
     return len(rule.fallbacks) + 1  # only dropping the rule would accept them
 
 
-def impossible(case: Case, fixed: Mapping[int, int], target: Package) -> str:
+def impossible(case: Case, space: Space, fixed: Mapping[int, int], target: Package) -> str:
     """Why no package has the target's form: an issue that does not apply, or a constraint."""
     named = ", ".join(f"{i}={o or 'n/a'}" for i, o in target.items())
+    if len(fixed) == len(case.issues):  # a whole package: say exactly what it breaks
+        found = space.absence([fixed[i] for i in range(len(case.issues))])
+        issues = case.issues
+        exact = [
+            f"'{issues[i].id}' applies here and needs an option" for i in found.na_where_applies
+        ]
+        exact += [
+            f"'{issues[i].id}' applies only when {when.text}"
+            for i in found.option_where_na
+            if (when := issues[i].applies_when) is not None
+        ]
+        exact += [f"it breaks constraint '{c}'" for c in found.constraints]
+        if exact:
+            return f"no package has {named}: {'; '.join(exact)}"
     reasons = [
         f"'{issue.id}' applies only when {issue.applies_when.text}"
         for i, issue in enumerate(case.issues)

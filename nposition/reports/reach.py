@@ -43,7 +43,7 @@ def reach(
     completions = space.fixing(fixed)
     target = package_of(case, fixed)
     if not completions:
-        raise UsageError(impossible(case, fixed, target))
+        raise UsageError(impossible(case, space, fixed, target))
     red = list(case.red_lines)
     in_zone = (completions & space.all_of(red)).bit_count()
     movable = [r for r in red if not by or r.party in by]
