@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import yaml
 
@@ -21,7 +21,8 @@ from nposition.formats.rules import written
 from nposition.formats.yamlio import Reader
 from nposition.model import expr
 from nposition.model.case import Issue, Option
-from nposition.model.tree import And, Const, Expression, Implies, Linear, Member, Node, Not, Or
+from nposition.model.resolve import touched_issues
+from nposition.model.tree import Const, Expression
 
 
 def read_issues(reader: Reader, node: yaml.Node) -> tuple[Issue, ...]:
@@ -151,7 +152,7 @@ def _check_cycles(
 ) -> None:
     """One error for each cycle of `applies_when` references, at the cycle's first issue."""
     refs = [
-        sorted(set(referenced(i.applies_when.node))) if i.applies_when is not None else []
+        sorted(set(touched_issues(i.applies_when.node))) if i.applies_when is not None else []
         for i in issues
     ]
     reported: set[frozenset[int]] = set()
@@ -195,20 +196,3 @@ def _path_back(refs: Sequence[Sequence[int]], start: int) -> list[int] | None:
                     following.append(nxt)
         frontier = following
     return None
-
-
-def referenced(node: Node) -> Iterator[int]:
-    """The issues a resolved expression tests."""
-    match node:
-        case Member(issue, _):
-            yield issue
-        case Linear(terms, _, _):
-            yield from (term[0] for term in terms)
-        case Not(arg):
-            yield from referenced(arg)
-        case And(args) | Or(args):
-            for a in args:
-                yield from referenced(a)
-        case Implies(left, right):
-            yield from referenced(left)
-            yield from referenced(right)
