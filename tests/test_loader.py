@@ -412,7 +412,7 @@ def test_the_preference_when_hint_uses_the_rule_own_expressions() -> None:
 
 def test_cycles_follow_numeric_tests_too() -> None:
     """The issues an `applies_when` refers to include those of numeric (`Linear`) tests."""
-    from nposition.formats.issues import referenced
+    from nposition.model.resolve import touched_issues as referenced
     from nposition.model.tree import And, Linear, Member
 
     numeric = Linear(((0, 1, (0, 2)), (2, -1, (0, 1, None))), 0, "<=")
