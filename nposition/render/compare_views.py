@@ -10,6 +10,7 @@ from nposition.render.analysis_views import (
     concession_table,
     conflict_table,
     moves_text,
+    shares_text,
     zone_blocks,
 )
 from nposition.render.blocks import (
@@ -45,7 +46,7 @@ def comparison(c: Comparison) -> list[Block]:
                 f"{a.zone.size:,}",
                 str(len(a.conflicts)),
                 moves_text(cheapest) if cheapest else "-",
-                num(cheapest.cost) if cheapest else "-",
+                f"{num(cheapest.cost)}\n({shares_text(cheapest)})" if cheapest else "-",
                 _nash_text(a),
             )
         )
