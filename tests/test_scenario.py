@@ -225,7 +225,7 @@ def test_set_changes_a_party_and_any_rule_field() -> None:
         0.1,
     )
     assert [(f.require.text, f.cost) for f in changed.rule("employer/cap").fallbacks] == [
-        ("wage_increase <= pct_6", 3)
+        ("wage_increase <= pct_4 or term == two_years", 3)
     ]
     wage = changed.rule("union/higher-wage")
     assert wage.scores is not None

@@ -55,6 +55,14 @@ def lint(case: Case, space: Space) -> list[Problem]:
     if clashes:
         return clashes + sources
     problems = contradictions(case, space) + constraint_outside(case, space)
+    problems += [
+        _warn(
+            issue.applies_when.location,
+            f"issue '{issue.id}' never applies: no package satisfies its applies_when",
+        )
+        for i, issue in enumerate(case.issues)
+        if issue.applies_when is not None and not space.applicable(i)
+    ]
     for rule in case.rules:
         problems += fallbacks(rule, space, case) + _dead(rule, space) + outside(rule, space, case)
     return problems + sources
@@ -99,6 +107,10 @@ def _dead(rule: Rule, space: Space) -> list[Problem]:
         return [_warn(rule.location, f"{what} scores 0 on every package")]
     if space.rule_bits(rule) == space.full:
         return [_warn(rule.location, f"{what} always holds: every package satisfies it")]
+    for k, fallback in enumerate(rule.fallbacks, 1):
+        if space.level_bits(rule, k) == space.full:
+            message = f"{what}: fallback {k} always holds, so retreating to it is dropping the rule"
+            return [_warn(fallback.require.location, message)]
     if rule.kind is RuleKind.PREFERENCE and not space.rule_bits(rule):
         return [_warn(rule.location, f"{what} can never be satisfied by any package")]
     return []

@@ -40,8 +40,12 @@ class Space:
         limit = max_packages() if limit is None else limit
         if self.raw_size > limit:
             shape = " x ".join(str(n) for n in self.sizes)
+            conditional = any(i.applies_when is not None for i in self.issues)
+            what = (
+                "combinations of options (n/a counted as an option)" if conditional else "packages"
+            )
             raise SpaceTooLargeError(
-                f"the outcome space has {self.raw_size:,} packages ({shape}); the limit is "
+                f"the outcome space has {self.raw_size:,} {what} ({shape}); the limit is "
                 f"{limit:,} (raise it with --max-packages or NPOSITION_MAX_PACKAGES, or merge options)"
             )
         strides = [1] * len(self.sizes)
