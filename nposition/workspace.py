@@ -146,7 +146,15 @@ class Workspace:
         return scenario
 
     def case(self, scenario: str | None = None) -> Case:
-        """The case under a scenario (None or 'baseline' for the case as written)."""
+        """The case under a scenario (None or 'baseline' for the case as written); `LoadError`
+        when the case's constraints and issues leave no package at all."""
+        if not self.space.full:
+            from nposition.engine.structure import constraint_clashes
+
+            raise LoadError(
+                constraint_clashes(self.base, self.space)
+                or [Problem(Location(str(self.folder)), Severity.ERROR, "no package exists")]
+            )
         if scenario is None or scenario == BASELINE:
             return self.base
         self._known(scenario)
@@ -279,7 +287,8 @@ class Workspace:
             self.base.id,
             str(path),
             expectations,
-            lambda name: (self.case(name), self.analysis(name, limit=0)),
+            self.case,
+            lambda name: self.analysis(name, limit=0),
             self.space,
         )
 

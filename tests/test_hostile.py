@@ -369,7 +369,7 @@ def test_cut_short_enumeration_fails_a_cost_check_loudly(
     monkeypatch.setattr(conflicts.dualize, "__defaults__", (1,))
     _checks(
         mini,
-        "  - id: c\n    scenario: buyer-hardline\n    concession_cost_at_most: 100\n",
+        "  - id: c\n    scenario: buyer-hardline\n    concession_cost_at_most: 2\n",
     )
     result = run("check", "--format", "json", positions=mini.parent)
     assert result.exit_code == 1, result.output

@@ -254,7 +254,10 @@ def test_limit_counts_the_na_digit():
     """The limit applies to the raw space, where an issue that applies sometimes has one more digit."""
     issues = (*_issues([3]), Issue("i1", "Issue 1", _issues([4])[0].options, applies_when=TRUE))
     assert Space(issues, limit=15).raw_size == 15
-    with pytest.raises(SpaceTooLargeError, match=r"15 combinations of options \(n/a counted as an option\) \(3 x 5\)"):
+    with pytest.raises(
+        SpaceTooLargeError,
+        match=r"15 combinations of options \(n/a counted as an option\) \(3 x 5\)",
+    ):
         Space(issues, limit=14)
 
 

@@ -14,6 +14,9 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 DEFAULT_MAX_SETS = 5000
+# Hitting sets carried over all rounds, summed: bounds the work of one enumeration (a deterministic
+# budget, so that a search cut short is cut at the same place on every run).
+MAX_WORK = 2_000_000
 
 
 class Dual(NamedTuple):
@@ -94,8 +97,9 @@ def dualize(
     if oracle.sat(everything):
         return Dual((), (), True)
     corrections = [everything & ~oracle.grow(0)]
-    hitting = _add_to_hitting_sets([0], corrections[0], up)
+    hitting = _add_to_hitting_sets([0], corrections[0], up) or []
     conflicts: set[int] = set()
+    work = 0
     while True:
         seed = next((h for h in sorted(hitting) if h not in conflicts and oracle.sat(h)), None)
         for h in hitting if find_conflicts else ():
@@ -107,11 +111,17 @@ def dualize(
             return Dual(tuple(_ordered(conflicts)), tuple(_ordered(corrections)), False)
         correction = everything & ~oracle.grow(seed)
         corrections.append(correction)
-        hitting = _add_to_hitting_sets(hitting, correction, up)
+        work += len(hitting)
+        grown = _add_to_hitting_sets(hitting, correction, up, max_sets * 4)
+        if grown is None or work > MAX_WORK:  # the hitting sets explode: stop, and say so
+            return Dual(tuple(_ordered(conflicts)), tuple(_ordered(corrections)), False)
+        hitting = grown
     return Dual(tuple(_ordered(conflicts)), tuple(_ordered(corrections)), True)
 
 
-def _add_to_hitting_sets(hitting: list[int], new: int, up: Sequence[int]) -> list[int]:
+def _add_to_hitting_sets(
+    hitting: list[int], new: int, up: Sequence[int], cap: int | None = None
+) -> list[int] | None:
     """Berge's step: the minimal (closed) hitting sets of a family after adding the set `new`.
 
     A closed set hits `new` exactly when it holds a position of `new` whose closure leaves `new`
@@ -128,6 +138,8 @@ def _add_to_hitting_sets(hitting: list[int], new: int, up: Sequence[int]) -> lis
     for u in (up[r] for r in members(new) if up[r] & new == 1 << r):
         for h in missed:
             source.setdefault(h | u, u)
+    if cap is not None and len(source) > cap:
+        return None  # more candidates than the enumeration may hold: the caller stops
     everything = kept + list(source)
     minimal = list(kept)
     for u in sorted(set(source.values())):

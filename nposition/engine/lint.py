@@ -162,8 +162,8 @@ def contradictions(case: Case, space: Space) -> list[Problem]:
 def _contradiction(space: Space, party: Party) -> list[Problem]:
     red = party.red_lines
     bits = [space.rule_bits(r) for r in red]
-    if space.all_of(red):
-        return []
+    if not red or not space.full or space.all_of(red):
+        return []  # with no package at all, the constraints are to blame (reported apart)
     clash = [red[i] for i in members(shrink(bits, space.full, (1 << len(red)) - 1))]
     names = ", ".join(f"'{r.id}'" for r in clash)
     return [

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import yaml
 
 from nposition.errors import LoadError, Problem, Severity
 from nposition.formats import fields, spec
@@ -27,9 +29,6 @@ from nposition.formats.yamlio import Reader
 from nposition.model import expr
 from nposition.model.case import Case
 from nposition.model.expectations import CheckKind, Expectation
-
-if TYPE_CHECKING:
-    import yaml
 
 
 def read_checks(
@@ -131,11 +130,15 @@ def _read_red_lines(
 
 def _read_parties(reader: Reader, node: yaml.Node, what: str, case: Case) -> tuple[str, ...] | None:
     ids = [p.id for p in case.parties]
-    named = [reader.text(n, "party") or "" for n in reader.sequence(node, what)]
+    items = reader.sequence(node, what)
+    named = [reader.text(n, "party") or "" for n in items]
     bad = [p for p in named if p not in ids]
     for p in bad:
         reader.error(node, f"{what}: unknown party '{p}' ({expr.suggest(p, ids)})")
-    return None if bad or not named else tuple(sorted(set(named)))
+    if not named and not what.endswith("blocking") and isinstance(node, yaml.SequenceNode):
+        reader.error(node, f"{what}: name at least one party (leave `by` out for every party)")
+        return None
+    return None if bad or not isinstance(node, yaml.SequenceNode) else tuple(sorted(set(named)))
 
 
 def _read_reachable(
