@@ -88,6 +88,7 @@ def suggest(name: str, known: Sequence[str]) -> str:
 # Control characters a position file may carry into names and messages (C0 but tab and newline,
 # DEL, C1): shown as `\x1b` so that no terminal, CI log or XML reader acts on them.
 _VISIBLE = {c: f"\\x{c:02x}" for c in (*range(9), *range(11, 32), *range(0x7F, 0xA0))}
+_VISIBLE |= {c: f"\\u{c:04x}" for c in (0xFFFE, 0xFFFF, *range(0xD800, 0xE000))}
 
 
 def visible(text: str) -> str:

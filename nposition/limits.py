@@ -15,6 +15,6 @@ def max_packages() -> int:
     raw = os.environ.get("NPOSITION_MAX_PACKAGES", "").strip()
     if not raw:
         return DEFAULT_MAX_PACKAGES
-    if not (raw.isascii() and raw.isdigit()) or int(raw) == 0:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or int(raw) == 0:
         raise UsageError(f"NPOSITION_MAX_PACKAGES={raw!r}: expected a positive whole number")
     return int(raw)

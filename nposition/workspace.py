@@ -113,6 +113,7 @@ class Workspace:
 
     def _load_scenario(self, name: str) -> tuple[Scenario | None, Case | None, list[Problem]]:
         from nposition.engine.lint import contradictions
+        from nposition.engine.structure import fallbacks
         from nposition.formats.scenario_file import read_scenario
         from nposition.model.changes import apply
 
@@ -121,7 +122,13 @@ class Workspace:
         if scenario is None:
             return None, None, problems
         changed = apply(self.base, scenario)
-        clashes = contradictions(changed, self.space)
+        before = set(self.base.rules)
+        clashes = contradictions(changed, self.space) + [
+            p
+            for rule in changed.rules
+            if rule not in before
+            for p in fallbacks(rule, self.space, changed)
+        ]
         problems += [
             Problem(Location(str(path)), Severity.ERROR, f"scenario '{name}': {p.message}")
             for p in clashes

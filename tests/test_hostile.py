@@ -571,3 +571,150 @@ def test_conflict_names_what_is_wrong_with_a_rule(mini: Path, rule: str, message
     result = run("check", positions=mini.parent)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+# --- the second red team's classes -------------------------------------------------------------
+
+
+def test_empty_blocking_is_checked_and_empty_by_is_an_error(mini: Path) -> None:
+    """`blocking: []` means nobody blocks (and is evaluated); `by: []` is a located error."""
+    _checks(mini, "  - id: nobody\n    scenario: buyer-hardline\n    blocking: []\n")
+    result = run("check", "--format", "json", positions=mini.parent)
+    assert json.loads(result.stdout)["checks"][0]["id"] == "nobody"
+    _checks(mini, "  - id: c\n    reachable: {package: {price: low}, by: []}\n")
+    result = run("check", positions=mini.parent)
+    assert result.exit_code == 2
+    assert "name at least one party" in result.stderr
+
+
+def test_a_case_whose_constraints_leave_no_package_is_refused(wages: Path) -> None:
+    """Constraints that no package satisfies: analyze, check and scenarios exit 2, no crash."""
+    case = wages / "case.yaml"
+    case.write_text(
+        case.read_text().replace(
+            "require: wage_increase == pct_6 -> pension_rise == pen_0",
+            "require: wage_increase == pct_6 and wage_increase == pct_0",
+        )
+    )
+    for args in (
+        ["analyze"],
+        ["check"],
+        ["analyze", "--scenario", "new-chief-executive"],
+        ["validate"],
+    ):
+        result = run(*args, positions=wages.parent, case="wages")
+        assert result.exit_code == 2, (args, result.output)
+        assert "internal error" not in result.output
+
+
+def test_values_past_what_a_number_holds_exactly_are_refused(wages: Path) -> None:
+    """An option value with more significant digits than a double keeps is refused, located."""
+    case = wages / "case.yaml"
+    case.write_text(case.read_text().replace("value: 6}", "value: 6.0000000000000001}"))
+    result = run("validate", positions=wages.parent, case="wages")
+    assert result.exit_code == 2
+    assert "has more than 15 significant digits" in result.stderr
+
+
+def test_a_scenario_cannot_leave_a_fallback_stronger_than_its_rule(wages: Path) -> None:
+    """A scenario that sets a rule's requirement past its fallback is an error, as in the file."""
+    (wages / "scenarios" / "tight.yaml").write_text(
+        "scenario: tight\ntitle: T\nrationale: R\nchanges:\n"
+        "  - set: {rule: union/match-inflation, require: wage_increase >= pct_0}\n"
+    )
+    result = run("analyze", "--scenario", "tight", positions=wages.parent, case="wages")
+    assert result.exit_code == 2
+    assert "fallback 1" in result.stderr
+
+
+def test_party_files_in_any_case_are_read_and_hidden_ones_ignored(mini: Path) -> None:
+    """`SELLER.YAML` is a party file; `.seller.yaml` and `._buyer.yaml` are not read."""
+    (mini / "seller.yaml").rename(mini / "SELLER.YAML")
+    (mini / "._buyer.yaml").write_bytes(b"\x00\x05\x16\x07")
+    result = run("analyze", "--format", "json", positions=mini.parent)
+    assert result.exit_code == 0, result.output
+    assert [p["id"] for p in json.loads(result.stdout)["parties"]] == ["buyer", "seller"]
+
+
+def test_numbers_with_thousands_of_digits_are_refused(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 5,000-digit literal or NPOSITION_MAX_PACKAGES is a located error, not a crash."""
+    buyer = mini / "buyer.yaml"
+    buyer.write_text(
+        buyer.read_text().replace("require: price < high", f"require: {'9' * 5000} > 0")
+    )
+    result = run("validate", positions=mini.parent)
+    assert result.exit_code == 2
+    assert "number with more than 30 digits" in result.stderr
+    monkeypatch.setenv("NPOSITION_MAX_PACKAGES", "9" * 5000)
+    assert run("analyze").exit_code == 2
+
+
+def test_markup_in_a_name_is_text_at_a_terminal(mini: Path) -> None:
+    """A party named `[/oops]` prints as is in a rich terminal table (no markup, no crash)."""
+    import io
+
+    from nposition.render.table import write
+    from nposition.workspace import Workspace
+
+    buyer = mini / "buyer.yaml"
+    buyer.write_text(buyer.read_text().replace("name: Buyer", 'name: "[/oops] [bold]x"'))
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    write(Workspace.at(mini).show("buyer"), out)
+    assert "[/oops] [bold]x" in out.getvalue()
+
+
+def test_an_ascii_terminal_gets_escapes_not_a_crash() -> None:
+    """With an ASCII output encoding, the bundled case's dashes print as escapes, exit 0."""
+    done = subprocess.run(
+        [sys.executable, "-c", CODE, "--case", "backstop", "analyze"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\\u2013" in done.stdout
+
+
+def test_a_search_for_concessions_that_explodes_stops_and_says_so(tmp_path: Path) -> None:
+    """Twelve binary issues with opposite red lines: the search stops at its budget (seconds, not
+    minutes), marks itself incomplete, and a zone check does not wait for it."""
+    folder = tmp_path / "h"
+    folder.mkdir()
+    n = 12
+    issues = "".join(
+        f"  - {{id: i{k}, title: I, options: [{{id: o0, label: A}}, {{id: o1, label: B}}]}}\n"
+        for k in range(n)
+    )
+    (folder / "case.yaml").write_text(f"case: h\ntitle: H\nissues:\n{issues}")
+    for party, option in (("p1", "o0"), ("p2", "o1")):
+        rules = "".join(
+            f"  - {{id: r{k}{x}, kind: red_line, text: T, require: i{k} == {option}, "
+            "source: {who: W, date: 2024-01-01, quote: Q}}\n"
+            for k in range(n)
+            for x in "ab"
+        )
+        (folder / f"{party}.yaml").write_text(f"party: {party}\nname: {party}\nrules:\n{rules}")
+    (folder / "checks.yaml").write_text("checks:\n  - {id: z, zone: empty}\n")
+    assert run("check", positions=tmp_path, case="h").exit_code == 0
+    result = run("analyze", "--format", "json", positions=tmp_path, case="h")
+    assert json.loads(result.stdout)["complete"] is False
+
+
+def test_junit_survives_characters_xml_cannot_hold(mini: Path) -> None:
+    """A check id with U+FFFF or a control character still gives a well-formed JUnit file."""
+    from xml.etree import ElementTree as ET
+
+    _checks(mini, '  - id: "bad\\uffff\\x01"\n    zone: empty\n')
+    junit = mini / "r.xml"
+    assert run("check", "--junit", str(junit), positions=mini.parent).exit_code == 1
+    ET.parse(junit)

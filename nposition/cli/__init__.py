@@ -165,6 +165,9 @@ def main() -> None:
     if sys.stdout is None:  # started with stdout closed
         print("error: standard output is closed; nothing was written", file=sys.stderr)
         sys.exit(2)
+    for stream in (sys.stdout, sys.stderr):  # an ASCII terminal gets `\u2013`, not a crash
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app(args=global_options_first(sys.argv[1:]), prog_name="nposition")
     except BrokenPipeError:

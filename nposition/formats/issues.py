@@ -97,6 +97,13 @@ def _read_options(
         value = None
         if "value" in keys:
             value = reader.number(keys["value"], f"issue '{issue_id}': value of '{option_id}'")
+            if value is not None and _digits(keys["value"]) > MAX_DIGITS:
+                reader.error(
+                    keys["value"],
+                    f"issue '{issue_id}': value of '{option_id}' has more than {MAX_DIGITS} "
+                    "significant digits, which a number here cannot hold exactly",
+                )
+                value = None
         seen.add(option_id)
         options.append(Option(option_id, label or option_id, value))
         places.append((item, keys.get("value")))
@@ -196,3 +203,12 @@ def _path_back(refs: Sequence[Sequence[int]], start: int) -> list[int] | None:
                     following.append(nxt)
         frontier = following
     return None
+
+
+MAX_DIGITS = 15  # what a double holds exactly, so that a value compares as written
+
+
+def _digits(node: yaml.Node) -> int:
+    """The significant digits of a number as written (`0.0012` has 2, `1200` has 2)."""
+    mantissa = str(getattr(node, "value", "")).lower().split("e")[0]
+    return len(mantissa.replace("-", "").replace("+", "").replace(".", "").strip("0"))

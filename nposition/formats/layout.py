@@ -40,7 +40,12 @@ def find_case_dir(positions: Path | None, case: str) -> Path:
 def party_files(case_dir: Path) -> list[Path]:
     """Every party file of a case: the YAML files beside case.yaml, other than checks.yaml."""
     skip = {CASE_FILE, CHECKS_FILE}
-    return sorted(p for p in case_dir.iterdir() if p.suffix in YAML_SUFFIXES and p.name not in skip)
+    return sorted(p for p in case_dir.iterdir() if _yaml(p) and p.name.lower() not in skip)
+
+
+def _yaml(path: Path) -> bool:
+    """A YAML file nposition reads: `.yaml` or `.yml` in any case, not hidden (`.x.yaml`, `._x`)."""
+    return path.suffix.lower() in YAML_SUFFIXES and not path.name.startswith(".")
 
 
 def scenario_files(case_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
@@ -52,7 +57,7 @@ def scenario_files(case_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
     if not folder.is_dir():
         return files, problems
     for path in sorted(folder.iterdir()):
-        if path.suffix not in YAML_SUFFIXES:
+        if not _yaml(path):
             continue
         if path.stem == BASELINE:
             problems.append(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 from xml.parsers import expat
 
-from nposition.errors import LoadError, Location, Problem, Severity
+from nposition.errors import LoadError, Location, Problem, Severity, visible
 from nposition.formats.files import Unreadable, read_bytes
 
 MAX_XML_BYTES = 20 * 1024 * 1024
@@ -27,7 +27,7 @@ class XmlFile:
     """One parsed file: its root element, each element's line, and the problems found in it."""
 
     def __init__(self, path: Path) -> None:
-        self.path = str(path)
+        self.path = visible(str(path))
         self.problems: list[Problem] = []
         self.lines: dict[ET.Element, tuple[int, int]] = {}
         self.root = self._parse(path)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from nposition.errors import Location, Problem, Severity
+from nposition.errors import Location, Problem, Severity, visible
 from nposition.formats import fields
 from nposition.formats.files import Unreadable, read_bytes
 from nposition.limits import MAX_FILE_BYTES
@@ -32,7 +32,7 @@ class Reader:
 
     def __init__(self, path: Path | str, problems: list[Problem], display: str | None = None):
         self.path = Path(path)
-        self.display = display or str(path)
+        self.display = visible(display or str(path))  # a name's odd bytes never reach a report
         self.problems = problems
         self.source = ""
         self._lines: list[int] | None = None

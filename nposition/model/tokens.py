@@ -15,6 +15,7 @@ TOKEN_RE = re.compile(
 )
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 ARITHMETIC = ("+", "-", "*")
+MAX_NAME = 30  # digits in a number literal: far past any meaningful one
 MAX_DEPTH = 50  # parentheses, and '->' in one chain
 MAX_TREE_DEPTH = 200
 
@@ -61,7 +62,10 @@ def tokenize(text: str) -> list[Token]:
         if m is None:
             raise ExprError(f"unexpected character {text[pos]!r}{_hint(text, pos)}", pos)
         kind = next(k for k in ("number", "name", "op") if m.group(k))
-        tokens.append(Token(kind, m.group(kind), m.start(kind)))
+        value = m.group(kind)
+        if len(value) > MAX_NAME and (kind == "number" or value.isdigit()):
+            raise ExprError(f"number with more than {MAX_NAME} digits", m.start(kind), m.end(kind))
+        tokens.append(Token(kind, value, m.start(kind)))
         pos = m.end()
 
 

@@ -91,11 +91,15 @@ def _rich(layout: list[Block], out: TextIO) -> None:
 def _table(block: Table) -> RichTable:
     from rich import box
     from rich.table import Table as RichTable
+    from rich.text import Text
 
-    t = RichTable(title=block.title, title_justify="left", box=box.SIMPLE_HEAD, show_lines=False)
+    # Text objects throughout: a name like "[/oops]" is text, never rich markup.
+    t = RichTable(
+        title=Text(block.title), title_justify="left", box=box.SIMPLE_HEAD, show_lines=False
+    )
     for k, column in enumerate(block.columns):
         # The first column names the row (an id): keep it whole.
-        t.add_column(column, overflow="fold", no_wrap=k == 0)
+        t.add_column(Text(column), overflow="fold", no_wrap=k == 0)
     for row in block.rows:
         t.add_row(*(_cell(c) for c in row))
     return t
