@@ -718,3 +718,21 @@ def test_junit_survives_characters_xml_cannot_hold(mini: Path) -> None:
     junit = mini / "r.xml"
     assert run("check", "--junit", str(junit), positions=mini.parent).exit_code == 1
     ET.parse(junit)
+
+
+def test_import_never_replaces_its_own_inputs(tmp_path: Path) -> None:
+    """A domain or profile inside --out is refused: --force would replace it with the case."""
+    out = tmp_path / "laptop"
+    shutil.copytree(GENIUS, out)
+    before = sorted(p.name for p in out.iterdir())
+    args = [
+        "import-genius",
+        *(str(out / n) for n in ("laptop_domain.xml", "laptop_buyer_utility.xml")),
+        "--out",
+        str(out),
+        "--force",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "is inside --out" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == before

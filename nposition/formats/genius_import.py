@@ -75,6 +75,12 @@ def import_genius(
     limit: int = DEFAULT_MAX_PACKAGES,
 ) -> ImportSummary:
     """Convert a GENIUS domain and profiles and write them as the case folder `out`, atomically."""
+    folder = out.resolve()
+    for given in (domain, *profiles):
+        if given.resolve().parent == folder:
+            raise UsageError(
+                f"{given}: is inside --out {out}, which the import replaces; copy it out first"
+            )
     default = slug(out.name) or "genius"
     conversion = convert(domain, profiles, default if case is None else case, limit)
     write_case(conversion.files, out, force)
