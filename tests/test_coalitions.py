@@ -53,3 +53,32 @@ def test_many_parties_are_capped_and_say_so() -> None:
     assert len(found.groups) == MAX_GROUPS
     assert not found.complete
     assert len(found.groups[0].parties) == 2
+
+
+@CASES
+@given(case=random_cases(v2=True, max_red_lines=3))
+def test_conflicts_name_the_constraints_they_run_through(case: Case) -> None:
+    """A conflict lists no constraint when its red lines clash on their own; otherwise every
+    constraint it lists is one whose absence alone (or, when none is, all of whose absence)
+    lets some package respect the issues' applies_when and satisfy the red lines."""
+    import dataclasses
+
+    from tests.oracle import all_packages, exists, rule_holds
+
+    packages = all_packages(case.issues)
+    loose = dataclasses.replace(case, constraints=())
+    for conflict in analyze(case, space=Space.of(case)).conflicts:
+        rules = [case.rule(k) for k in conflict.rules]
+        held = [p for p in packages if exists(loose, p) and all(rule_holds(r, p) for r in rules)]
+        if not held:
+            assert conflict.constraints == ()
+            continue
+        assert conflict.constraints
+        for cid in conflict.constraints:
+            others = (
+                [c for c in case.constraints if c.id != cid]
+                if len(conflict.constraints) < len(case.constraints)
+                else []
+            )
+            without = dataclasses.replace(case, constraints=tuple(others))
+            assert any(exists(without, p) for p in held)

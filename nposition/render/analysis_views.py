@@ -172,7 +172,12 @@ def conflict_table(title: str, conflicts: Sequence[Conflict]) -> Table:
                 Cell(s.rule, "bad"),
                 s.who,
                 s.date,
-                ", ".join(c.issues) if j == 0 else "",
+                (
+                    ", ".join(c.issues)
+                    + (f"\nthrough constraint {', '.join(c.constraints)}" if c.constraints else "")
+                    if j == 0
+                    else ""
+                ),
             )
             for k, c in enumerate(conflicts)
             for j, s in enumerate(c.citations)

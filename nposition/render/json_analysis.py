@@ -118,6 +118,7 @@ def conflict(c: Conflict) -> Json:
         "rules": list(c.rules),
         "parties": list(c.parties),
         "issues": list(c.issues),
+        "constraints": list(c.constraints),
         "sources": [_citation(s) for s in c.citations],
     }
 

@@ -124,7 +124,7 @@ def _enumerate(
     red = list(case.red_lines)
     stated = dual.dualize([space.rule_bits(r) for r in red], space.full)
     conflicts = sorted(
-        (_conflict(case, [red[i] for i in dual.members(m)]) for m in stated.conflicts),
+        (_conflict(case, space, [red[i] for i in dual.members(m)]) for m in stated.conflicts),
         key=lambda c: (len(c.rules), c.rules),
     )
     movable = [r for r in red if not by or r.party in by]
@@ -250,14 +250,40 @@ def rule_issues(case: Case, rules: list[Rule]) -> tuple[str, ...]:
     return tuple(case.issues[i].id for i in sorted(used))
 
 
-def _conflict(case: Case, rules: list[Rule]) -> Conflict:
+def _conflict(case: Case, space: Space, rules: list[Rule]) -> Conflict:
     rules = sorted(rules, key=lambda r: r.key)
     return Conflict(
         rules=tuple(r.key for r in rules),
         parties=tuple(sorted({r.party for r in rules})),
         issues=rule_issues(case, rules),
         citations=tuple(citation(r) for r in rules),
+        constraints=_through(case, space, rules),
     )
+
+
+def _through(case: Case, space: Space, rules: list[Rule]) -> tuple[str, ...]:
+    """The constraints that make these red lines clash: each one that, alone left out, lets some
+    package satisfy them (all of them when only leaving several out would)."""
+    if not case.constraints:
+        return ()
+    held = space.structure  # packages that respect every applies_when, constraints aside
+    for rule in rules:
+        ok = space.eval_raw(rule.require.node) if rule.require is not None else space.everything
+        if rule.when is not None:
+            ok |= space.everything ^ space.eval_raw(rule.when.node)
+        held &= ok
+    if not held:
+        return ()  # they clash whatever the constraints
+    bits = space.constraint_bits
+    needed = []
+    for k, constraint in enumerate(case.constraints):
+        rest = held
+        for j, other in enumerate(bits):
+            if j != k:
+                rest &= other
+        if rest:
+            needed.append(constraint.id)
+    return tuple(needed) or tuple(c.id for c in case.constraints)
 
 
 def _concession(

@@ -91,6 +91,7 @@ class Conflict(NamedTuple):
     parties: tuple[str, ...]
     issues: tuple[str, ...]
     citations: tuple[Citation, ...]
+    constraints: tuple[str, ...] = ()  # case constraints without which the rules would not clash
 
 
 class Relaxed(NamedTuple):
