@@ -685,7 +685,9 @@ def test_an_ascii_terminal_gets_escapes_not_a_crash() -> None:
     assert "\\u2013" in done.stdout
 
 
-def test_a_search_for_concessions_that_explodes_stops_and_says_so(tmp_path: Path) -> None:
+def test_a_search_for_concessions_that_explodes_stops_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Twelve binary issues with opposite red lines: the search stops at its budget (seconds, not
     minutes), marks itself incomplete, and a zone check does not wait for it."""
     folder = tmp_path / "h"
@@ -706,6 +708,9 @@ def test_a_search_for_concessions_that_explodes_stops_and_says_so(tmp_path: Path
         (folder / f"{party}.yaml").write_text(f"party: {party}\nname: {party}\nrules:\n{rules}")
     (folder / "checks.yaml").write_text("checks:\n  - {id: z, zone: empty}\n")
     assert run("check", positions=tmp_path, case="h").exit_code == 0
+    from nposition.engine import conflicts
+
+    monkeypatch.setattr(conflicts, "MAX_WORK", 50_000)  # the budget itself; 2,000,000 takes seconds
     result = run("analyze", "--format", "json", positions=tmp_path, case="h")
     assert json.loads(result.stdout)["complete"] is False
 
