@@ -741,3 +741,10 @@ def test_import_never_replaces_its_own_inputs(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "is inside --out" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_seed_without_sensitivity_is_refused() -> None:
+    """`--seed` alone would be silently ignored; it is a usage error instead."""
+    result = run("analyze", "--seed", "3")
+    assert result.exit_code == 2
+    assert "--seed only applies with --sensitivity" in result.stderr

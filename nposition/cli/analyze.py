@@ -46,6 +46,10 @@ def analyze(
     ] = 0,
 ) -> None:
     """The full report: overlap per issue, conflicts, concessions, the zone, bargaining solutions."""
+    if seed and not sensitivity:
+        from nposition.errors import UsageError
+
+        raise UsageError("--seed only applies with --sensitivity N")
     workspace = STATE.workspace()
     workspace.case(scenario)  # load errors before the progress bar starts
     with progress("perturbing weights", sensitivity) as step:
