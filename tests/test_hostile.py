@@ -748,3 +748,32 @@ def test_seed_without_sensitivity_is_refused() -> None:
     result = run("analyze", "--seed", "3")
     assert result.exit_code == 2
     assert "--seed only applies with --sensitivity" in result.stderr
+
+
+def test_json_stays_valid_json_on_an_ascii_terminal_and_escapes_c1(mini: Path) -> None:
+    """JSON is valid on an ASCII output (escapes instead of `\\xe9`), and C1 controls and line
+    separators are escaped in it rather than written raw."""
+    buyer = mini / "buyer.yaml"
+    buyer.write_text(buyer.read_text().replace("name: Buyer", 'name: "Caf\\xe9\\x9b2J"'))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CODE,
+            "--positions",
+            str(mini.parent),
+            "--case",
+            "mini",
+            "show",
+            "-f",
+            "json",
+        ],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["parties"][0]["name"] == "Caf\xe9\x9b2J"
+    out = run("show", "-f", "json", positions=mini.parent).stdout
+    assert "\x9b" not in out

@@ -375,7 +375,7 @@ def check() -> Record:
         CheckKind.CONCESSION_COST_AT_MOST: (NON_NEGATIVE, "The cheapest concession costs no more."),
         CheckKind.REACHABLE: (REACHABLE, "Some package of this form can be agreed (by conceding)."),
         CheckKind.BLOCKING: (
-            ListOf(ID, 1),
+            ListOf(ID),
             "Exactly these parties block: without the red lines of any one, the others agree.",
         ),
     }

@@ -37,14 +37,26 @@ _BUILDERS = {
 }
 
 
-def dumps(report: Report) -> str:
-    """A report as indented JSON text, non-ASCII characters kept."""
-    return json.dumps(data(report), indent=2, ensure_ascii=False) + "\n"
+# JSON escapes C0 controls itself; these are escaped too, so that no terminal acts on them (C1,
+# DEL) and no JavaScript reader splits a string at them (the line and paragraph separators).
+_ESCAPED = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), 0x2028, 0x2029)}
+
+
+def dumps(report: Report, ascii_only: bool = False) -> str:
+    """A report as indented JSON text, non-ASCII characters kept unless `ascii_only`."""
+    text = json.dumps(data(report), indent=2, ensure_ascii=ascii_only) + "\n"
+    return text.translate(_ESCAPED)
 
 
 def write(report: Report, out: TextIO) -> None:
-    """Write a report as JSON."""
-    out.write(dumps(report))
+    """Write a report as JSON; as pure ASCII escapes when the output cannot encode the text."""
+    text = dumps(report)
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = dumps(report, ascii_only=True)
+    out.write(text)
 
 
 def data(report: Report) -> Any:

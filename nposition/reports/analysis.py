@@ -91,7 +91,7 @@ def analyze(
         conflicts=conflicts,
         concessions=found,
         complete=complete,
-        verdict=_verdict(case, space, zone, conflicts, concessions, overlaps),
+        verdict=_verdict(case, space, zone, conflicts, concessions, overlaps, complete),
         solutions=solutions,
         sensitivity=(
             _sensitivity(case, space, basis, sensitivity_runs, seed, step)
@@ -332,6 +332,7 @@ def _verdict(
     conflicts: tuple[Conflict, ...],
     concessions: tuple[Opened, ...],
     overlaps: list[IssueOverlap],
+    complete: bool = True,
 ) -> str:
     names = [p.name for p in case.parties]
     who = "the red lines of " + (" and ".join(names) if len(names) <= 2 else "every party")
@@ -350,10 +351,14 @@ def _verdict(
         c, bits = concessions[0]
         tied = [o.found for o in concessions if rank(o.found)[:2] == rank(c)[:2]]
         if len(tied) > 1:
+            shown = "; or ".join(t.describe() for t in tied[:3])
+            more = f"; and {len(tied) - 3:,} more" if len(tied) > 3 else ""
+            count = f"{len(tied):,}" if complete else f"at least {len(tied):,}"
             text += (
-                f". {len(tied)} concessions tie as the cheapest (cost {number(c.cost)}): "
-                + "; or ".join(t.describe() for t in tied)
-                + f". The first in name order is used below: to {c.describe()}, which opens "
+                f". {count} concessions tie as the cheapest{'' if complete else ' found'} "
+                f"(cost {number(c.cost)}): "
+                f"{shown}{more}. The first in name order is used below: to {c.describe()}, "
+                "which opens "
             )
         else:
             text += f". The cheapest concession is to {c.describe()} (cost {number(c.cost)}), which opens "
