@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from nposition.model import expr
 from nposition.model.case import Issue, Option
+from tests.test_expr_numbers import ARITHMETIC_SYNTAX_ERRORS
 
 
 def _issue(issue_id: str, options: str, ordered: bool = False) -> Issue:
@@ -295,7 +296,7 @@ SYNTAX_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "carets", "message"), SYNTAX_ERRORS)
+@pytest.mark.parametrize(("text", "carets", "message"), SYNTAX_ERRORS + ARITHMETIC_SYNTAX_ERRORS)
 def test_syntax_error_message_and_offsets(text: str, carets: str, message: str) -> None:
     """Each syntax error has its exact message and underlines exactly the offending characters."""
     with pytest.raises(expr.ExprError) as info:

@@ -154,7 +154,8 @@ def test_terms_keep_the_offset_of_every_name_and_number() -> None:
 
 
 # Each case: the expression, carets under the offending characters, the message.
-SYNTAX_ERRORS = [
+# Checked, with version 1's syntax errors, by test_expr.test_syntax_error_message_and_offsets.
+ARITHMETIC_SYNTAX_ERRORS = [
     (
         "a + b",
         "     ^",
@@ -214,19 +215,6 @@ SYNTAX_ERRORS = [
         "missing ')' for the '(' that opens at character 11 of the expression; found '<='",
     ),
 ]
-
-
-@pytest.mark.parametrize(("text", "carets", "message"), SYNTAX_ERRORS)
-def test_arithmetic_syntax_errors(text: str, carets: str, message: str) -> None:
-    """Each arithmetic syntax error has its exact message and underlines the offending token."""
-    with pytest.raises(expr.ExprError) as info:
-        expr.parse(text)
-    start = carets.index("^")
-    assert (info.value.message, info.value.start, info.value.end) == (
-        message,
-        start,
-        start + carets.count("^"),
-    )
 
 
 @pytest.mark.parametrize(
