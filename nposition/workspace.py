@@ -39,15 +39,21 @@ class Workspace:
     """A case of a positions folder, opened with a limit on the size of its outcome space."""
 
     def __init__(
-        self, positions: Path | None = None, case: str = "kuril", max_packages: int | None = None
+        self,
+        positions: Path | None = None,
+        case: str = "kuril",
+        max_packages: int | None = None,
+        cache: bool = True,
     ) -> None:
+        """`cache=False` reads every file afresh, ignoring the cache of parsed files."""
         self.folder = layout.find_case_dir(positions, case)
         self._limit = max_packages
+        self._cache = cache
 
     @classmethod
-    def at(cls, folder: Path, max_packages: int | None = None) -> Workspace:
+    def at(cls, folder: Path, max_packages: int | None = None, cache: bool = True) -> Workspace:
         """A workspace on one case folder, wherever it is."""
-        return cls(folder.parent, folder.name, max_packages)
+        return cls(folder.parent, folder.name, max_packages, cache)
 
     # --- loading, once ----------------------------------------------------------------------
     @cached_property
@@ -56,10 +62,20 @@ class Workspace:
         return self._limit or max_packages()
 
     @cached_property
-    def _read(self) -> tuple[Case | None, list[Problem]]:
-        from nposition.formats.case_file import read_case
+    def _case_files(self) -> list[Path]:
+        """The files the case is read from: case.yaml and the party files."""
+        return [self.folder / layout.CASE_FILE, *layout.party_files(self.folder)]
 
-        return read_case(self.folder)
+    @cached_property
+    def _read(self) -> tuple[Case | None, list[Problem]]:
+        from nposition.formats.cache import cached
+
+        def build() -> tuple[Case | None, list[Problem]]:
+            from nposition.formats.case_file import read_case
+
+            return read_case(self.folder)
+
+        return cached("case", self._case_files, build, bytes(self.folder), enabled=self._cache)
 
     @property
     def base(self) -> Case:
@@ -112,15 +128,32 @@ class Workspace:
         return found
 
     def _load_scenario(self, name: str) -> tuple[Scenario | None, Case | None, list[Problem]]:
+        from nposition.formats.cache import cached
+        from nposition.model.changes import apply
+
+        path = self.scenario_files[name]
+        scenario, clean, problems = cached(
+            "scenario",
+            [*self._case_files, path],
+            lambda: self._read_scenario(name, path),
+            bytes(self.folder),
+            str(self.limit).encode(),
+            enabled=self._cache,
+        )
+        if scenario is None:
+            return None, None, problems
+        return scenario, apply(self.base, scenario) if clean else None, problems
+
+    def _read_scenario(self, name: str, path: Path) -> tuple[Scenario | None, bool, list[Problem]]:
+        """A scenario file read, and whether it applies to the case without contradictions."""
         from nposition.engine.lint import contradictions
         from nposition.engine.structure import fallbacks
         from nposition.formats.scenario_file import read_scenario
         from nposition.model.changes import apply
 
-        path = self.scenario_files[name]
         scenario, problems = read_scenario(path, self.base)
         if scenario is None:
-            return None, None, problems
+            return None, False, problems
         changed = apply(self.base, scenario)
         before = set(self.base.rules)
         clashes = contradictions(changed, self.space) + [
@@ -133,7 +166,7 @@ class Workspace:
             Problem(Location(str(path)), Severity.ERROR, f"scenario '{name}': {p.message}")
             for p in clashes
         ]
-        return scenario, None if clashes else changed, problems
+        return scenario, not clashes, problems
 
     def _known(self, name: str) -> None:
         if name != BASELINE and name not in self.scenario_files:
@@ -322,8 +355,28 @@ class Workspace:
     def validate(self, strict: bool = False) -> Validation:
         """Every file of the case loaded and linted: all problems at once, sorted by place;
         `strict` makes every warning an error."""
-        from nposition.errors import SpaceTooLargeError
+        from nposition.formats.cache import cached
         from nposition.reports.validation import Validation
+
+        scenarios, unusable = self._scenario_listing
+        checks = self.folder / layout.CHECKS_FILE
+        files = [*self._case_files, *scenarios.values(), *([checks] if checks.is_file() else [])]
+        name, problems = cached(
+            "validation",
+            files,
+            self._problems,
+            bytes(self.folder),
+            repr((list(scenarios), unusable)).encode(),  # unusable: files named, not read
+            str(self.limit).encode(),
+            enabled=self._cache,
+        )
+        if strict:
+            problems = [p._replace(severity=Severity.ERROR) for p in problems]
+        return Validation.of(name, problems)
+
+    def _problems(self) -> tuple[str, list[Problem]]:
+        """The case's name and every problem of its files."""
+        from nposition.errors import SpaceTooLargeError
 
         case, problems = self._read
         problems = list(problems)
@@ -333,10 +386,7 @@ class Workspace:
             except SpaceTooLargeError as e:
                 where = Location(str(self.folder / layout.CASE_FILE))
                 problems.append(Problem(where, Severity.ERROR, str(e)))
-        name = case.id if case is not None else self.folder.name
-        if strict:
-            problems = [p._replace(severity=Severity.ERROR) for p in problems]
-        return Validation.of(name, problems)
+        return (case.id if case is not None else self.folder.name), problems
 
     def _lint(self, case: Case) -> list[Problem]:
         from nposition.engine.lint import lint, scenario_lint, unused_documents

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,11 @@ TESTS = Path(__file__).parent
 CASES = TESTS / "data" / "cases"
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
+
+# The cache of parsed files lives in a folder of this run, never the user's ~/.cache; every
+# subprocess the tests start inherits it. The cache stays on, so the suite reads through it.
+os.environ["NPOSITION_CACHE_DIR"] = tempfile.mkdtemp(prefix="nposition-cache-")
+os.environ.pop("NPOSITION_NO_CACHE", None)
 
 
 @pytest.fixture

@@ -7,9 +7,11 @@ failure message prints.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from nposition.formats.layout import bundled_positions
 
@@ -19,7 +21,8 @@ from nposition.cli import main
 sys.argv = ["nposition", "--positions", sys.argv[1], "analyze", "--format", "json"]
 main()"""
 
-# Every nposition module `nposition analyze --format json` imports on the bundled case.
+# Every nposition module `nposition analyze --format json` imports on the bundled case, reading the
+# files (the first run, or --no-cache).
 ANALYZE_JSON_MODULES = [
     "nposition",
     "nposition.cli",
@@ -34,6 +37,7 @@ ANALYZE_JSON_MODULES = [
     "nposition.engine.zone",
     "nposition.errors",
     "nposition.formats",
+    "nposition.formats.cache",
     "nposition.formats.case_file",
     "nposition.formats.expressions",
     "nposition.formats.fields",
@@ -50,6 +54,7 @@ ANALYZE_JSON_MODULES = [
     "nposition.model.case",
     "nposition.model.expr",
     "nposition.model.parser",
+    "nposition.model.record",
     "nposition.model.resolve",
     "nposition.model.tokens",
     "nposition.model.tree",
@@ -63,12 +68,28 @@ ANALYZE_JSON_MODULES = [
     "nposition.workspace",
 ]
 
+# A run that finds the case in the cache of parsed files reads no YAML: no loader is imported.
+ANALYZE_JSON_CACHED_MODULES = sorted(
+    set(ANALYZE_JSON_MODULES)
+    - {
+        "nposition.formats.case_file",
+        "nposition.formats.expressions",
+        "nposition.formats.fields",
+        "nposition.formats.issues",
+        "nposition.formats.party_file",
+        "nposition.formats.rules",
+        "nposition.formats.sources",
+        "nposition.formats.spec",
+        "nposition.formats.yamlio",
+    }
+)
+
 # Third-party packages that would cost start-up for nothing on this path: numpy is for spaces of
 # 65,536 packages or more, rich only draws at a terminal.
 NOT_ON_JSON_PATH = {"numpy", "rich"}
 
 
-def _imported(code: str, *args: str) -> list[str]:
+def _imported(code: str, *args: str, env: dict[str, str] | None = None) -> list[str]:
     """The modules a fresh interpreter imports running `code` (which must succeed)."""
     script = "\n".join(
         [
@@ -82,7 +103,11 @@ def _imported(code: str, *args: str) -> list[str]:
         ]
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
     assert done.returncode == 0, done.stderr
     return [line.split()[1] for line in done.stderr.splitlines() if line.startswith("imported ")]
@@ -98,9 +123,21 @@ def _differs(pinned: list[str], imported: list[str]) -> str:
 
 def test_analyze_json_imports_only_the_pinned_modules() -> None:
     """`analyze --format json` imports exactly the pinned nposition modules, and no numpy or rich."""
-    imported = _imported(_ANALYZE_JSON, str(bundled_positions()))
+    imported = _imported(_ANALYZE_JSON, str(bundled_positions()), env={"NPOSITION_NO_CACHE": "1"})
     ours = sorted(name for name in imported if name.split(".")[0] == "nposition")
     assert ours == ANALYZE_JSON_MODULES, _differs(ANALYZE_JSON_MODULES, ours)
+    stray = sorted({name.split(".")[0] for name in imported} & NOT_ON_JSON_PATH)
+    assert not stray, f"imported on the JSON path: {stray}"
+
+
+def test_a_cached_case_is_read_without_the_loaders(tmp_path: Path) -> None:
+    """The second run on unchanged files imports no YAML loader, and no numpy or rich."""
+    env = {"NPOSITION_CACHE_DIR": str(tmp_path), "NPOSITION_NO_CACHE": ""}
+    first = _imported(_ANALYZE_JSON, str(bundled_positions()), env=env)
+    assert "nposition.formats.case_file" in first  # the first run reads and fills the cache
+    imported = _imported(_ANALYZE_JSON, str(bundled_positions()), env=env)
+    ours = sorted(name for name in imported if name.split(".")[0] == "nposition")
+    assert ours == ANALYZE_JSON_CACHED_MODULES, _differs(ANALYZE_JSON_CACHED_MODULES, ours)
     stray = sorted({name.split(".")[0] for name in imported} & NOT_ON_JSON_PATH)
     assert not stray, f"imported on the JSON path: {stray}"
 

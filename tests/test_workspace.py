@@ -20,7 +20,8 @@ KURIL = REPO / "positions" / "kuril"
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Counts how often each YAML file is read from disk."""
+    """Counts how often each YAML file is read from disk (the cache of parsed files off)."""
+    monkeypatch.setenv("NPOSITION_NO_CACHE", "1")
     counts: Counter[str] = Counter()
     load = Reader.load
 

@@ -114,6 +114,13 @@ def configure(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read every file afresh, without the cache of parsed files (env NPOSITION_NO_CACHE=1).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -126,10 +133,17 @@ def configure(
     STATE.case = case
     STATE.max_packages = max_packages
     STATE.debug = debug
+    STATE.no_cache = no_cache
     STATE.opened = None
 
 
-GLOBAL_OPTIONS = {"--positions": True, "--case": True, "--max-packages": True, "--debug": False}
+GLOBAL_OPTIONS = {
+    "--positions": True,
+    "--case": True,
+    "--max-packages": True,
+    "--debug": False,
+    "--no-cache": False,
+}
 
 
 def global_options_first(argv: list[str]) -> list[str]:

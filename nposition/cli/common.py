@@ -26,13 +26,14 @@ class State:
     A plain class: a dataclass would cost about half a millisecond to generate at every start.
     """
 
-    __slots__ = ("case", "debug", "max_packages", "opened", "positions")
+    __slots__ = ("case", "debug", "max_packages", "no_cache", "opened", "positions")
 
     def __init__(self) -> None:
         self.positions: Path | None = None
         self.case = "kuril"
         self.max_packages: int | None = None
         self.debug = False
+        self.no_cache = False
         self.opened: Workspace | None = None
 
     def workspace(self) -> Workspace:
@@ -40,7 +41,9 @@ class State:
         if self.opened is None:
             from nposition.workspace import Workspace
 
-            self.opened = Workspace(self.positions, self.case, self.max_packages)
+            self.opened = Workspace(
+                self.positions, self.case, self.max_packages, cache=not self.no_cache
+            )
         return self.opened
 
 

@@ -1,4 +1,10 @@
-"""The case model: issues, options, parties, rules and their sources, as frozen dataclasses."""
+"""The case model: issues, options, parties, rules and their sources, as frozen dataclasses.
+
+Start-up matters here, since every command imports this module: each class has a docstring
+(without one, `dataclass` computes a signature to make one), no `__slots__` (`slots=True` builds
+every class twice; without slots a cached case also unpickles by filling `__dict__`, at C speed),
+and takes equality, hashing and repr from `Record` instead of three generated methods each.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from nposition.errors import Location
+from nposition.model.record import Record
 from nposition.model.tree import Expression
 
 
@@ -14,15 +21,19 @@ class RuleKind(StrEnum):
     PREFERENCE = "preference"
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+@dataclass(frozen=True, eq=False, repr=False)
+class Option(Record):
+    """One option of an issue."""
+
     id: str
     label: str
     value: float | None = None  # a number, when the issue's options carry values (all or none)
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+@dataclass(frozen=True, eq=False, repr=False)
+class Issue(Record):
+    """One issue: the options a package chooses among, and where the issue applies."""
+
     id: str
     title: str
     options: tuple[Option, ...]
@@ -43,16 +54,20 @@ class Issue:
         return len(self.options) if self.applies_when is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+@dataclass(frozen=True, eq=False, repr=False)
+class Document(Record):
+    """A document the case cites: a speech, a treaty, an interview."""
+
     id: str
     title: str
     date: str = ""
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+@dataclass(frozen=True, eq=False, repr=False)
+class Source(Record):
+    """Who said a rule, when and where, quoted or paraphrased."""
+
     who: str
     date: str
     where: str = ""
@@ -66,8 +81,8 @@ class Source:
         return ", ".join(part for part in (self.who, self.date, self.where) if part)
 
 
-@dataclass(frozen=True, slots=True)
-class Scores:
+@dataclass(frozen=True, eq=False, repr=False)
+class Scores(Record):
     """A value function over one issue's options: `weight x score` joins the utility."""
 
     issue: int  # index in the case's issues
@@ -78,8 +93,8 @@ class Scores:
         return self.scores[digit] if digit < len(self.scores) else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Fallback:
+@dataclass(frozen=True, eq=False, repr=False)
+class Fallback(Record):
     """A weaker level of a red line: what the party accepts when it retreats that far."""
 
     require: Expression
@@ -88,8 +103,8 @@ class Fallback:
     source: Source | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Constraint:
+@dataclass(frozen=True, eq=False, repr=False)
+class Constraint(Record):
     """A package that breaks a constraint does not exist; no party owns or concedes it."""
 
     id: str
@@ -99,8 +114,10 @@ class Constraint:
     location: Location = field(default=Location(""), compare=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+@dataclass(frozen=True, eq=False, repr=False)
+class Rule(Record):
+    """A red line or a preference of one party, with the source it rests on."""
+
     party: str
     id: str
     kind: RuleKind
@@ -146,8 +163,10 @@ class Rule:
         return self.fallbacks[k - 1].cost if k <= len(self.fallbacks) else self.cost
 
 
-@dataclass(frozen=True, slots=True)
-class Party:
+@dataclass(frozen=True, eq=False, repr=False)
+class Party(Record):
+    """One party and its rules."""
+
     id: str
     name: str
     rules: tuple[Rule, ...]
@@ -164,8 +183,10 @@ class Party:
         return tuple(r for r in self.rules if r.kind is RuleKind.PREFERENCE)
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
+@dataclass(frozen=True, eq=False, repr=False)
+class Case(Record):
+    """A negotiation: its issues, its parties, the documents they cite and its constraints."""
+
     id: str
     title: str
     issues: tuple[Issue, ...]

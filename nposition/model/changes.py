@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from nposition.errors import Location
 from nposition.model.case import Case, Party, Rule, RuleKind, Source
+from nposition.model.record import Record
 from nposition.model.tree import Expression, Implies
 
 
@@ -29,8 +30,8 @@ class Target(StrEnum):
 _KIND_BOUND = ("cost", "weight", "require", "when", "scores", "fallbacks")
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+@dataclass(frozen=True, eq=False, repr=False)
+class Change(Record):
     """One change of a scenario, on the rule `key` (`party/rule-id`), or on a party (its id)."""
 
     action: Action
@@ -42,8 +43,10 @@ class Change:
     target: Target = Target.RULE
 
 
-@dataclass(frozen=True, slots=True)
-class Scenario:
+@dataclass(frozen=True, eq=False, repr=False)
+class Scenario(Record):
+    """A named set of changes to a case."""
+
     id: str
     title: str
     rationale: str
@@ -52,7 +55,7 @@ class Scenario:
     path: str = ""
 
 
-@dataclass(slots=True)
+@dataclass
 class Tables:
     """What scenarios change: rules by `party/rule-id` (in case order), parties by id (their own
     fields; their rules are those of the rule table)."""

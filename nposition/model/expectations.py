@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from nposition.model.record import Record
+
 
 class CheckKind(StrEnum):
     """What an expectation asserts; a checks file gives exactly one per check."""
@@ -21,8 +23,10 @@ class CheckKind(StrEnum):
     BLOCKING = "blocking"
 
 
-@dataclass(frozen=True, slots=True)
-class Expectation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Expectation(Record):
+    """One check of a checks file: what an analysis must find."""
+
     id: str
     scenario: str
     kind: CheckKind
