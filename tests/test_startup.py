@@ -81,6 +81,9 @@ ANALYZE_JSON_CACHED_MODULES = sorted(
         "nposition.formats.sources",
         "nposition.formats.spec",
         "nposition.formats.yamlio",
+        "nposition.model.expr",  # the expression language: the loaders parse, the engine does not
+        "nposition.model.parser",
+        "nposition.model.tokens",
     }
 )
 

@@ -9,10 +9,13 @@ declared `compare=False` left out), hashed on those fields, shown as `Class(fiel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
-_COMPARED: dict[type, tuple[str, ...]] = {}
+# Per class, the getter of the fields that equality and hashing compare, as one tuple.
+_COMPARED: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
 
 class Record:
@@ -21,10 +24,14 @@ class Record:
     __slots__ = ()
 
     def _compared(self) -> tuple[Any, ...]:
-        names = _COMPARED.get(type(self))
-        if names is None:
-            names = _COMPARED[type(self)] = tuple(f.name for f in fields(self) if f.compare)  # type: ignore[arg-type]
-        return tuple(getattr(self, name) for name in names)
+        getter = _COMPARED.get(type(self))
+        if getter is None:
+            names = [f.name for f in fields(self) if f.compare]  # type: ignore[arg-type]
+            # attrgetter of two or more names returns their tuple (one name: the value alone).
+            getter = _COMPARED[type(self)] = (
+                attrgetter(*names, *names[:1]) if len(names) == 1 else attrgetter(*names)
+            )
+        return getter(self)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:

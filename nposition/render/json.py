@@ -8,7 +8,7 @@ without a fraction, others rounded to 6 decimals). Output is byte-identical acro
 
 from __future__ import annotations
 
-import json
+import re
 from typing import TYPE_CHECKING, Any, TextIO
 
 from nposition.model.case import number
@@ -44,8 +44,84 @@ _ESCAPED = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), 0x2028, 0x2029)}
 
 def dumps(report: Report, ascii_only: bool = False) -> str:
     """A report as indented JSON text, non-ASCII characters kept unless `ascii_only`."""
-    text = json.dumps(data(report), indent=2, ensure_ascii=ascii_only) + "\n"
-    return text.translate(_ESCAPED)
+    return (encode(data(report), ascii_only) + "\n").translate(_ESCAPED)
+
+
+def encode(value: Any, ascii_only: bool = False) -> str:
+    """JSON text exactly as `json.dumps(value, indent=2, ensure_ascii=ascii_only)` writes it.
+
+    Written here because the `json` package costs about 2 ms of every start (its decoder and
+    scanner come with it), and its encoder with `indent` is pure Python anyway.
+    """
+    string = _ascii_string if ascii_only else _string
+
+    def key(k: object) -> str:
+        if isinstance(k, str):
+            return string(k)
+        if isinstance(k, bool) or k is None or isinstance(k, int | float):
+            return f'"{scalar(k)}"'
+        raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
+
+    def scalar(v: object) -> str:
+        if v is None:
+            return "null"
+        if v is True:
+            return "true"
+        if v is False:
+            return "false"
+        if isinstance(v, int):
+            return int.__repr__(v)
+        if isinstance(v, float):
+            if v != v:
+                return "NaN"
+            if v in (_INFINITY, -_INFINITY):
+                return "Infinity" if v > 0 else "-Infinity"
+            return float.__repr__(v)
+        raise TypeError(f"Object of type {type(v).__name__} is not JSON serializable")
+
+    def text(v: object, indent: str) -> str:
+        if isinstance(v, str):
+            return string(v)
+        inner = indent + "  "
+        if isinstance(v, dict):
+            if not v:
+                return "{}"
+            items = f",\n{inner}".join(f"{key(k)}: {text(x, inner)}" for k, x in v.items())
+            return f"{{\n{inner}{items}\n{indent}}}"
+        if isinstance(v, list | tuple):
+            if not v:
+                return "[]"
+            items = f",\n{inner}".join(text(x, inner) for x in v)
+            return f"[\n{inner}{items}\n{indent}]"
+        return scalar(v)
+
+    return text(value, "")
+
+
+_INFINITY = float("inf")
+_SPECIAL = re.compile(r'[\x00-\x1f\\"]')
+_NOT_ASCII = re.compile(r'[\\"]|[^\ -~]')
+_SHORT = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    c = match.group(0)
+    found = _SHORT.get(c)
+    if found is not None:
+        return found
+    n = ord(c)
+    if n < 0x10000:
+        return f"\\u{n:04x}"
+    n -= 0x10000  # beyond the basic plane: a surrogate pair, as JSON spells it
+    return f"\\u{0xD800 | (n >> 10) & 0x3FF:04x}\\u{0xDC00 | n & 0x3FF:04x}"
+
+
+def _string(s: str) -> str:
+    return '"' + _SPECIAL.sub(_escape, s) + '"'
+
+
+def _ascii_string(s: str) -> str:
+    return '"' + _NOT_ASCII.sub(_escape, s) + '"'
 
 
 def write(report: Report, out: TextIO) -> None:

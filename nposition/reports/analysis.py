@@ -20,7 +20,7 @@ from nposition.engine.zone import (
     overlap,
 )
 from nposition.model.case import Case, Rule, number
-from nposition.model.expr import touched_issues
+from nposition.model.resolve import touched_issues
 from nposition.reports.results import (
     Allowed,
     Basis,
