@@ -1,14 +1,15 @@
 """The case model: issues, options, parties, rules and their sources, as frozen dataclasses.
 
-Start-up matters here, since every command imports this module: each class has a docstring
-(without one, `dataclass` computes a signature to make one), no `__slots__` (`slots=True` builds
-every class twice; without slots a cached case also unpickles by filling `__dict__`, at C speed),
-and takes equality, hashing and repr from `Record` instead of three generated methods each.
+Every command imports this module, so its classes are cheap to create: each is a `Record` (a
+frozen dataclass whose generated methods but `__init__` are written once, in `record`), has a
+docstring (without one, `dataclass` computes a signature to make one) and no `__slots__`
+(`slots=True` builds each class twice; without slots a cached case also unpickles by filling
+`__dict__`, at C speed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
 from nposition.errors import Location
@@ -21,7 +22,6 @@ class RuleKind(StrEnum):
     PREFERENCE = "preference"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Option(Record):
     """One option of an issue."""
 
@@ -30,7 +30,6 @@ class Option(Record):
     value: float | None = None  # a number, when the issue's options carry values (all or none)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Issue(Record):
     """One issue: the options a package chooses among, and where the issue applies."""
 
@@ -54,7 +53,6 @@ class Issue(Record):
         return len(self.options) if self.applies_when is not None else None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Document(Record):
     """A document the case cites: a speech, a treaty, an interview."""
 
@@ -64,7 +62,6 @@ class Document(Record):
     note: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Source(Record):
     """Who said a rule, when and where, quoted or paraphrased."""
 
@@ -81,7 +78,6 @@ class Source(Record):
         return ", ".join(part for part in (self.who, self.date, self.where) if part)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Scores(Record):
     """A value function over one issue's options: `weight x score` joins the utility."""
 
@@ -93,7 +89,6 @@ class Scores(Record):
         return self.scores[digit] if digit < len(self.scores) else 0.0
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Fallback(Record):
     """A weaker level of a red line: what the party accepts when it retreats that far."""
 
@@ -103,7 +98,6 @@ class Fallback(Record):
     source: Source | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Constraint(Record):
     """A package that breaks a constraint does not exist; no party owns or concedes it."""
 
@@ -114,7 +108,6 @@ class Constraint(Record):
     location: Location = field(default=Location(""), compare=False)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Rule(Record):
     """A red line or a preference of one party, with the source it rests on."""
 
@@ -163,7 +156,6 @@ class Rule(Record):
         return self.fallbacks[k - 1].cost if k <= len(self.fallbacks) else self.cost
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Party(Record):
     """One party and its rules."""
 
@@ -183,7 +175,6 @@ class Party(Record):
         return tuple(r for r in self.rules if r.kind is RuleKind.PREFERENCE)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Case(Record):
     """A negotiation: its issues, its parties, the documents they cite and its constraints."""
 

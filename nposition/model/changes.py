@@ -30,7 +30,6 @@ class Target(StrEnum):
 _KIND_BOUND = ("cost", "weight", "require", "when", "scores", "fallbacks")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Change(Record):
     """One change of a scenario, on the rule `key` (`party/rule-id`), or on a party (its id)."""
 
@@ -43,7 +42,6 @@ class Change(Record):
     target: Target = Target.RULE
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Scenario(Record):
     """A named set of changes to a case."""
 

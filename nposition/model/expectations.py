@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -23,7 +22,6 @@ class CheckKind(StrEnum):
     BLOCKING = "blocking"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Expectation(Record):
     """One check of a checks file: what an analysis must find."""
 
