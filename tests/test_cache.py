@@ -146,3 +146,15 @@ def test_the_cache_is_pruned(cache: Path, tmp_path: Path, monkeypatch: pytest.Mo
         buyer.write_text(text + f"\n# edit {k}\n")
         assert Workspace.at(case).base.parties
     assert len(list(cache.glob("*.pickle"))) == 3
+
+
+def test_a_folder_others_can_write_is_not_used(cache: Path) -> None:
+    """Entries are pickles: a cache folder writable by group or others is ignored entirely."""
+    cache.mkdir(mode=0o777)
+    cache.chmod(0o777)
+    code, out = _run("--positions", str(CASES), "--case", "mini", "validate")
+    assert code == 0, out
+    assert not list(cache.iterdir())
+    cache.chmod(0o700)
+    _run("--positions", str(CASES), "--case", "mini", "validate")
+    assert list(cache.iterdir())

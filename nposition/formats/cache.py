@@ -11,7 +11,8 @@ parties and scenarios it would build already built. An entry's key is a BLAKE2 h
 
 A hit returns exactly what reading the files would: same objects, same problems. Entries are
 pickles written atomically into `$NPOSITION_CACHE_DIR`, else `$XDG_CACHE_HOME/nposition`, else
-`~/.cache/nposition` (a folder only its owner can read), and `NPOSITION_NO_CACHE=1` (or
+`~/.cache/nposition` (made readable by its owner alone; a folder owned by someone else or writable
+by others is not used, since loading a pickle runs code), and `NPOSITION_NO_CACHE=1` (or
 `--no-cache`) turns the cache off. The cache is an optimisation only: a file it cannot read or
 write, or an entry it cannot load, means the files are read as if there were no cache, silently.
 """
@@ -31,6 +32,7 @@ from nposition.limits import MAX_FILE_BYTES
 T = TypeVar("T")
 
 MAX_ENTRIES = 256  # beyond this, the oldest entries go when a new one is written
+MAX_ENTRY_BYTES = 8 * 1024 * 1024  # a larger result is not kept: the cache stays under 2 GiB
 _PACKAGE = Path(__file__).resolve().parents[1]
 _SOURCES = ("errors.py", "limits.py", "formats", "model", "engine")  # what builds a cached result
 
@@ -51,6 +53,8 @@ def cached(
 ) -> T:
     """What `build()` returns for these files (as named), from the cache when it holds it."""
     where = folder() if enabled else None
+    if where is not None and not _private(where):
+        where = None
     key = _key(kind, files, extra) if where is not None else None
     if where is None or key is None:
         return build()
@@ -61,6 +65,18 @@ def cached(
     result = build()
     _store(where, entry, result)
     return result
+
+
+def _private(where: Path) -> bool:
+    """Whether the folder is safe to load entries from: yours, and writable by you alone (an
+    entry is a pickle, which runs code as it loads). A folder yet to be made is made so."""
+    try:
+        info = os.stat(where)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def _key(kind: str, files: Iterable[Path], extra: tuple[bytes, ...]) -> str | None:
@@ -132,6 +148,8 @@ def _store(where: Path, entry: Path, result: object) -> None:
 
     try:
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) > MAX_ENTRY_BYTES:
+            return
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=where, prefix=".entry-")
         try:
