@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,6 +18,7 @@ SHARED = REPO.parent / "shared"
 # The cache of parsed files lives in a folder of this run, never the user's ~/.cache; every
 # subprocess the tests start inherits it. The cache stays on, so the suite reads through it.
 os.environ["NPOSITION_CACHE_DIR"] = tempfile.mkdtemp(prefix="nposition-cache-")
+atexit.register(shutil.rmtree, os.environ["NPOSITION_CACHE_DIR"], ignore_errors=True)
 os.environ.pop("NPOSITION_NO_CACHE", None)
 
 
