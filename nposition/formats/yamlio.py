@@ -88,7 +88,8 @@ class Reader:
         if root is None:
             self.error(None, "file is empty")
             return None
-        shared = _first_shared_node(root)
+        # An alias needs an anchor, and an anchor needs `&`: without one the walk is not needed.
+        shared = _first_shared_node(root) if "&" in text else None
         if shared is not None:
             self.error(shared, "YAML anchors and aliases are not supported in position files")
             return None
@@ -104,7 +105,11 @@ class Reader:
     def location_of(self, index: int) -> Location:
         """The line and column of a character index of the file."""
         if self._lines is None:  # where each line starts, found once per file
-            self._lines = [0] + [k + 1 for k, c in enumerate(self.source) if c == "\n"]
+            self._lines = [0]
+            end = self.source.find("\n")
+            while end != -1:
+                self._lines.append(end + 1)
+                end = self.source.find("\n", end + 1)
         line = bisect.bisect_right(self._lines, index)
         return Location(self.display, line, index - self._lines[line - 1] + 1)
 
