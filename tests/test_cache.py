@@ -158,3 +158,130 @@ def test_a_folder_others_can_write_is_not_used(cache: Path) -> None:
     cache.chmod(0o700)
     _run("--positions", str(CASES), "--case", "mini", "validate")
     assert list(cache.iterdir())
+
+
+def test_a_file_edited_while_it_is_read_leaves_no_entry(cache: Path, tmp_path: Path) -> None:
+    """The result of bytes that changed during the build is not kept under the old bytes' key."""
+    from nposition.formats.cache import cached
+
+    source = tmp_path / "f.txt"
+    source.write_text("old")
+
+    def build() -> str:
+        text = source.read_text()
+        source.write_text("new")  # an editor saving while nposition reads
+        return text
+
+    assert cached("test", [source], build) == "old"
+    source.write_text("old")
+    assert cached("test", [source], lambda: "fresh") == "fresh"  # nothing was stored for "old"
+    assert cached("test", [source], lambda: "again") == "fresh"  # now it is
+
+
+@pytest.mark.parametrize("damage", ["foreign", "flipped", "fifo", "symlink", "huge"])
+def test_an_entry_that_cannot_be_trusted_is_ignored(
+    cache: Path, tmp_path: Path, damage: str
+) -> None:
+    """A foreign pickle, a flipped byte, a FIFO or a symlink in an entry's place: rebuilt."""
+    import os
+    import pickle
+
+    from nposition.formats import cache as module
+
+    source = tmp_path / "f.txt"
+    source.write_text("content")
+    assert module.cached("test", [source], lambda: "built") == "built"
+    (entry,) = cache.glob("test-*.pickle")
+    if damage == "foreign":
+        entry.write_bytes(pickle.dumps("planted"))
+    elif damage == "flipped":
+        data = bytearray(entry.read_bytes())
+        data[-3] ^= 1
+        entry.write_bytes(bytes(data))
+    elif damage == "fifo":
+        entry.unlink()
+        os.mkfifo(entry)
+    elif damage == "symlink":
+        other = tmp_path / "elsewhere.pickle"
+        other.write_bytes(entry.read_bytes())
+        entry.unlink()
+        entry.symlink_to(other)
+    else:
+        with entry.open("r+b") as handle:
+            handle.truncate(module.MAX_ENTRY_BYTES + 100)
+    assert module.cached("test", [source], lambda: "rebuilt") == "rebuilt"
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_a_bad_no_cache_value_is_a_usage_error(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("NPOSITION_NO_CACHE", value)
+    code, out = _run("--positions", str(CASES), "--case", "mini", "validate")
+    assert code == 2
+    assert "NPOSITION_NO_CACHE" in out
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "off", ""])
+def test_no_cache_values_that_keep_the_cache(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("NPOSITION_NO_CACHE", value)
+    _run("--positions", str(CASES), "--case", "mini", "validate")
+    assert list(cache.glob("*.pickle"))
+
+
+def test_no_home_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without HOME or a password entry, and no cache folder configured: read without a cache."""
+    for name in ("NPOSITION_CACHE_DIR", "XDG_CACHE_HOME", "NPOSITION_NO_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+
+    def nowhere() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(nowhere))
+    code, out = _run("--positions", str(CASES), "--case", "mini", "validate")
+    assert code == 0, out
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nposition.formats.cache import folder
+
+    monkeypatch.delenv("NPOSITION_CACHE_DIR", raising=False)
+    monkeypatch.delenv("NPOSITION_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert folder() == tmp_path / ".cache" / "nposition"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert folder() == tmp_path / "xdg" / "nposition"
+
+
+def test_the_key_covers_every_source_file_and_the_yaml_loader() -> None:
+    """An edit anywhere in nposition (or another PyYAML) makes every entry unreachable."""
+    import yaml
+
+    from nposition.formats.cache import _code_stamp
+
+    stamp = _code_stamp().decode()
+    package = Path(__file__).parents[1] / "nposition"
+    sources = [p for p in package.rglob("*.py") if "__pycache__" not in p.parts]
+    assert len(sources) > 50
+    for path in sources:
+        assert f"{path.resolve()}:" in stamp, path
+    assert f"{Path(yaml.__file__).resolve()}:" in stamp
+
+
+def test_missing_folders_are_made_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setenv("NPOSITION_CACHE_DIR", str(tmp_path / "a" / "b" / "cache"))
+    monkeypatch.delenv("NPOSITION_NO_CACHE", raising=False)
+    old = os.umask(0)
+    try:
+        _run("--positions", str(CASES), "--case", "mini", "validate")
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "cache"):
+        assert folder.stat().st_mode & 0o777 == 0o700
