@@ -87,7 +87,7 @@ def test_bargaining_matches_brute_force(numpy_from: int, case: Case) -> None:
     """Frontier and all four solutions equal a brute force, in the plain and the numpy code paths."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(utility, "NUMPY_FROM", numpy_from)
-        patch.setattr("nposition.engine.bargaining.NUMPY_FROM", numpy_from)
+
         space = Space(case.issues)
         valuation = Valuation(space, case.parties)
         zone = space.all_of(case.red_lines)
@@ -144,7 +144,7 @@ def test_v2_bargaining_is_over_existing_packages(numpy_from: int, case: Case) ->
     """With n/a digits, constraints and value functions, bargaining over the zone equals brute force."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(utility, "NUMPY_FROM", numpy_from)
-        patch.setattr("nposition.engine.bargaining.NUMPY_FROM", numpy_from)
+
         space = Space.of(case)
         found = bargain(
             Valuation(space, case.parties), space.all_of(case.red_lines), (0.0,) * len(case.parties)

@@ -15,12 +15,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from nposition.errors import SpaceTooLargeError
 from nposition.limits import max_packages
 from nposition.model.case import Case, Constraint, Issue, Rule
 from nposition.model.tree import And, Const, Implies, Linear, Member, Node, Not, Or
+
+if TYPE_CHECKING:
+    from nposition.engine.grid import Term
 
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 
@@ -57,6 +60,7 @@ class Space:
         self._linear: dict[Linear, int] = {}  # raw
         self._members: dict[tuple[int, frozenset[int]], int] = {}  # within `full`
         self._levels: dict[tuple[Rule, int], int] = {}
+        self._terms: dict[Rule, Term] = {}
         # Where each conditional issue is n/a exactly where it does not apply, on the raw space.
         self.structure = self.everything
         for i, issue in enumerate(self.issues):
@@ -175,6 +179,15 @@ class Space:
                     bits |= self.full ^ self.eval(rule.when.node)
             self._levels[key] = bits
         return bits
+
+    def term(self, rule: Rule) -> Term:
+        """What a preference adds, weight aside, as a table over the issues it reads (numpy)."""
+        found = self._terms.get(rule)
+        if found is None:
+            from nposition.engine.grid import term  # numpy: large spaces only
+
+            found = self._terms[rule] = term(self, rule)
+        return found
 
     def rule_bits(self, rule: Rule) -> int:
         """The packages where a rule holds as stated: where its `when` is false or its `require` true."""

@@ -13,11 +13,14 @@ raw package number. Both produce the same numbers in the same order of additions
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from nposition.engine.space import Space
 from nposition.model.case import Party, Rule
+
+if TYPE_CHECKING:
+    from nposition.engine.grid import Basis
 
 NUMPY_FROM = 1 << 16
 # Utilities are rounded to this grain: different weight sums that are equal on paper can differ in
@@ -48,13 +51,23 @@ class Valuation:
         self.parties = tuple(parties)
         self.weights = weights or {}
         self.large = space.raw_size >= NUMPY_FROM
-        self._raw = [self._raw_sums(p) for p in self.parties]
-        self.scale = tuple(_max(raw, self.large) for raw in self._raw)
-
-    def _raw_sums(self, party: Party) -> Any:
-        """Large spaces: an array of raw sums. Small: the existing packages grouped by raw sum."""
         if self.large:
-            return self._array_sums(party)
+            from nposition.engine.grid import Sums  # numpy: large spaces only
+
+            self._sums = [
+                Sums(space, [space.term(r) for r in p.preferences], self._weights(p))
+                for p in self.parties
+            ]
+            self.scale = tuple(s.maximum() for s in self._sums)
+        else:
+            self._raw = [self._raw_sums(p) for p in self.parties]
+            self.scale = tuple(max(raw) if raw else 0.0 for raw in self._raw)
+
+    def _weights(self, party: Party) -> list[float]:
+        return [self.weights.get(r.key, r.weight) for r in party.preferences]
+
+    def _raw_sums(self, party: Party) -> dict[float, int]:
+        """The existing packages grouped by raw sum."""
         # Split the space by each preference in turn, merging equal sums: a handful of bitsets
         # instead of a loop over packages. The additions happen in the numpy path's order.
         groups: dict[float, int] = {0.0: self.space.full}
@@ -81,39 +94,44 @@ class Valuation:
             for d in range(self.space.sizes[issue])
         ]
 
-    def _array_sums(self, party: Party) -> Any:
-        """Every raw package's raw sum (0 where a package does not exist), as a numpy array."""
-        import numpy as np
+    def batches(self, candidates: int | Basis) -> Iterator[Values]:
+        """The utilities of the packages in `candidates`, a batch at a time, in index order.
 
-        n = self.space.raw_size
-        sums = np.zeros(n, dtype=np.float64)
-        for rule in party.preferences:
-            weight = self.weights.get(rule.key, rule.weight)
-            if rule.scores is None:
-                sums += weight * unpack(self.space.rule_bits(rule), n)
-                continue
-            # One addition per package, as in the plain path: the option's amount, laid out by
-            # the issue's stride (a digit repeats `stride` times, the pattern every period).
-            issue = rule.scores.issue
-            size, stride = self.space.sizes[issue], self.space.strides[issue]
-            amounts = np.array([weight * rule.scores.of(d) for d in range(size)])
-            sums += np.tile(np.repeat(amounts, stride), n // (size * stride))
-        sums *= unpack(self.space.full, n)
-        return sums
+        Large spaces only: each batch holds numpy arrays, at most a chunk of packages, so no array
+        ever spans the whole space. A `Basis` keeps the batches' indices and digits for reuse.
+        """
+        from nposition.engine.grid import Basis as Batched
+
+        basis = candidates if isinstance(candidates, Batched) else Batched(self.space, candidates)
+        for batch in basis:
+            yield Values(
+                batch.indices,
+                tuple(
+                    _scaled(sums.of(batch), scale)
+                    for sums, scale in zip(self._sums, self.scale, strict=True)
+                ),
+            )
 
     def values(self, candidates: int, limit: int | None = None) -> Values:
         """The utilities of the packages in `candidates` (the first `limit`), in index order."""
         if self.large:
             import numpy as np
 
-            idx = np.flatnonzero(unpack(candidates, self.space.raw_size))
-            if limit is not None:
-                idx = idx[:limit]
+            parts = []
+            count = 0
+            for values in self.batches(candidates):
+                parts.append(values)
+                count += values.size
+                if limit is not None and count >= limit:
+                    break
+            if not parts:
+                empty = np.zeros(0, dtype=np.int64)
+                return Values(empty, tuple(np.zeros(0) for _ in self.parties))
             return Values(
-                idx,
+                np.concatenate([v.indices for v in parts])[:limit],
                 tuple(
-                    _scaled(raw[idx], scale)
-                    for raw, scale in zip(self._raw, self.scale, strict=True)
+                    np.concatenate([v.by_party[k] for v in parts])[:limit]
+                    for k in range(len(self.parties))
                 ),
             )
         indices = list(self.space.indices(candidates, limit))
@@ -131,33 +149,25 @@ class Valuation:
         if not self.space.full >> index & 1:
             raise ValueError(f"package {index} does not exist")
         out = []
-        for raw, scale in zip(self._raw, self.scale, strict=True):
+        for k, scale in enumerate(self.scale):
             if self.large:
-                value = float(raw[index])
+                value = self._sums[k].at(index)
             else:
-                value = next(v for v, members in raw.items() if members >> index & 1)
+                value = next(v for v, members in self._raw[k].items() if members >> index & 1)
             out.append(snap(value / scale) if scale else 1.0)
         return tuple(out)
 
 
-def unpack(bits: int, n: int) -> Any:
-    """A bitset as a numpy boolean array of length n."""
-    import numpy as np
-
-    data = np.frombuffer(bits.to_bytes((n + 7) // 8, "little"), dtype=np.uint8)
-    return np.unpackbits(data, count=n, bitorder="little").view(np.bool_)
-
-
-def _max(raw: Any, large: bool) -> float:
-    if large:
-        return float(raw.max()) if len(raw) else 0.0
-    return max(raw) if raw else 0.0
-
-
 def _scaled(raw: Any, scale: float) -> Any:
+    """Raw sums as utilities on the grid, computed in place: `rint(raw / scale * GRAIN) / GRAIN`."""
     import numpy as np
 
-    return np.rint(raw / scale * GRAIN) / GRAIN if scale else np.ones(len(raw))
+    if not scale:
+        return np.ones(len(raw))
+    out = np.divide(raw, scale)
+    np.multiply(out, GRAIN, out=out)
+    np.rint(out, out=out)
+    return np.divide(out, GRAIN, out=out)
 
 
 def snap(value: float) -> float:

@@ -192,14 +192,14 @@ def _solutions(
         disagreement={p.id: d for p, d in zip(case.parties, point, strict=True)},
         candidates=found.candidates,
         pareto_size=len(found.frontier),
-        pareto_distinct=len({p.utilities for p in found.frontier}),
-        pareto=tuple(utility_point(case, space, p) for p in found.frontier[:MAX_LISTED]),
+        pareto_distinct=found.frontier.distinct().size,
+        pareto=tuple(utility_point(case, space, p) for p in found.frontier.points(MAX_LISTED)),
         points={
             Solution(name): None if p is None else utility_point(case, space, p)
             for name, p in found.solutions.items()
         },
         ties={
-            Solution(name): sum(1 for q in found.frontier if q.utilities == p.utilities)
+            Solution(name): found.frontier.ties(p.utilities)
             for name, p in found.solutions.items()
             if p is not None
         },
@@ -303,6 +303,10 @@ def _concession(
 
 def best_package(valuation: Valuation, bits: int) -> int | None:
     """The package of `bits` with the highest total utility; ties go to the lowest index."""
+    if valuation.large:
+        from nposition.engine.frontier import best_total
+
+        return best_total(valuation.batches(bits))
     values = valuation.values(bits)
     if not values.size:
         return None
