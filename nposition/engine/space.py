@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from nposition.errors import SpaceTooLargeError
 from nposition.limits import max_packages
@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from nposition.engine.grid import Term
 
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
+# Up to this many raw packages (8 MiB a bitset), the bitsets of digits are kept once made; above,
+# each is made again when asked (tens of milliseconds), rather than a whole-space bitset per
+# option tested being held for the whole run.
+CACHE_DIGITS = 1 << 26
+# A set of at most SPARSE packages in a space of at least SPARSE_SPACE raw packages is listed.
+SPARSE, SPARSE_SPACE = 1 << 16, 1 << 22
+_WINDOW = 1 << 16  # bits: the first window `indices` looks in for the first packages of a set
 
 
 class Space:
@@ -61,6 +68,7 @@ class Space:
         self._members: dict[tuple[int, frozenset[int]], int] = {}  # within `full`
         self._levels: dict[tuple[Rule, int], int] = {}
         self._terms: dict[Rule, Term] = {}
+        self._sparse: tuple[int, Any] | None = None  # the last set `sparse` was asked about
         # Where each conditional issue is n/a exactly where it does not apply, on the raw space.
         self.structure = self.everything
         for i, issue in enumerate(self.issues):
@@ -101,8 +109,31 @@ class Space:
                     block |= ((1 << stride) - 1) << (d * stride)
                 period = stride * size
                 bits = _repeat(block, period, self.raw_size // period)
-            self._digits[key] = bits
+            if self.raw_size <= CACHE_DIGITS:
+                self._digits[key] = bits
         return bits
+
+    def projection(self, bits: int) -> tuple[frozenset[int], ...]:
+        """Per issue, the digits (n/a too) that occur in some package of `bits`.
+
+        Issue by issue from the first: the set's slices for each digit of the issue are ORed
+        into one set over the remaining issues, which the next issue slices in turn. Each step
+        works on a set `size` times smaller than the last, so the whole costs a few passes over
+        `bits`, not one AND per option.
+        """
+        out = []
+        rest = bits
+        for size, stride in zip(self.sizes, self.strides, strict=True):
+            mask = (1 << stride) - 1
+            found, folded = [], 0
+            for d in range(size):
+                part = (rest >> (d * stride)) & mask if d else rest & mask
+                if part:
+                    found.append(d)
+                    folded |= part
+            out.append(frozenset(found))
+            rest = folded
+        return tuple(out)
 
     def option_bits(self, issue: int, option: int) -> int:
         """The packages whose digit on `issue` is `option` (the n/a digit too)."""
@@ -241,10 +272,48 @@ class Space:
         )
         return Absence(broken, tuple(na_where_applies), tuple(option_where_na))
 
+    def sparse(self, bits: int) -> Any:
+        """The package numbers of `bits` (an ascending numpy array) when it is a small set in a
+        large space, else None.
+
+        A few dozen packages in a space of hundreds of millions are cheaper to handle as a list
+        than as a whole-space integer: boxes, the first packages and the utilities of a
+        concession's zone all use the list, made once (the last set asked about is kept).
+        """
+        if self.raw_size < SPARSE_SPACE:
+            return None
+        memo = self._sparse
+        if memo is not None and memo[0] is bits:
+            return memo[1]
+        found = None
+        if bits.bit_count() <= SPARSE:
+            import numpy as np  # large spaces only
+
+            data = np.frombuffer(bits.to_bytes((self.raw_size + 63) // 64 * 8, "little"), np.uint8)
+            words = np.flatnonzero(data.view(np.uint64))
+            held = np.unpackbits(data.reshape(-1, 8)[words], axis=1, bitorder="little")
+            found = (words[:, None] * 64 + np.arange(64))[held.view(np.bool_)]
+        self._sparse = (bits, found)
+        return found
+
     def indices(self, bits: int, limit: int | None = None) -> Iterator[int]:
         """The package numbers in a bitset, in increasing order, at most `limit` of them."""
         if bits == 0 or limit == 0:
             return
+        listed = self.sparse(bits)
+        if listed is not None:
+            yield from listed[:limit].tolist()
+            return
+        if limit is not None:
+            # The first few set bits lie in a low window of a large set, most often: look there
+            # first, widening it, rather than converting the whole set to bytes.
+            window = _WINDOW
+            while window < bits.bit_length():
+                low = bits & ((1 << window) - 1)
+                if low.bit_count() >= limit:
+                    bits = low
+                    break
+                window *= 16
         data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
         count = 0
         for m in _NONZERO_BYTE.finditer(data):
@@ -270,6 +339,21 @@ class Absence(NamedTuple):
 
 
 def _repeat(block: int, period: int, times: int) -> int:
+    """`block` (a pattern `period` bits long) repeated `times` times.
+
+    Eight periods fill a whole number of bytes, so past a few repetitions the pattern is
+    repeated as bytes (a copy) and turned into an integer once, instead of by doubling (which
+    makes a new integer per step).
+    """
+    if times < 32:
+        return _doubled(block, period, times)
+    eight = _doubled(block, period, 8).to_bytes(period, "little")  # 8 * period bits
+    whole, rest = divmod(times, 8)
+    tail = _doubled(block, period, rest).to_bytes((rest * period + 7) // 8, "little")
+    return int.from_bytes(eight * whole + tail, "little")
+
+
+def _doubled(block: int, period: int, times: int) -> int:
     """`block` (a pattern `period` bits long) repeated `times` times, by doubling."""
     result, length = 0, 0
     chunk, chunk_len = block, period

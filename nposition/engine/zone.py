@@ -39,14 +39,15 @@ def acceptable(space: Space, party: Party) -> int:
 
 def options_in(space: Space, bits: int, issue: int) -> frozenset[int]:
     """The digits of `issue` (n/a too) that occur in some package of `bits`."""
-    return frozenset(o for o in range(space.sizes[issue]) if bits & space.option_bits(issue, o))
+    return space.projection(bits)[issue]
 
 
 def overlap(space: Space, case: Case, sets: Sequence[int]) -> list[IssueOverlap]:
     """Per issue: each party's acceptable options (projected from its set), and the common ones."""
     out = []
+    projections = [space.projection(bits) for bits in sets]
     for i in range(len(case.issues)):
-        per_party = tuple(options_in(space, bits, i) for bits in sets)
+        per_party = tuple(p[i] for p in projections)
         common = frozenset.intersection(*per_party) if per_party else frozenset()
         if not common:
             status = IssueStatus.CONFLICT
@@ -65,6 +66,9 @@ def boxes(space: Space, bits: int, max_boxes: int = DEFAULT_MAX_BOXES) -> tuple[
     split on the first issue; digits whose remaining slices are identical share one box prefix,
     and each distinct slice is split recursively (memoised on the slice itself).
     """
+    listed = space.sparse(bits)
+    if listed is not None:
+        return _boxes_listed(space, tuple(listed.tolist()), max_boxes)
     n = len(space.sizes)
     memo: dict[tuple[int, int], list[Box]] = {}
     complete = True
@@ -102,6 +106,55 @@ def boxes(space: Space, bits: int, max_boxes: int = DEFAULT_MAX_BOXES) -> tuple[
         return result
 
     found = go(0, bits)
+    return found[:max_boxes], complete and len(found) <= max_boxes
+
+
+def _boxes_listed(
+    space: Space, packages: tuple[int, ...], max_boxes: int
+) -> tuple[list[Box], bool]:
+    """`boxes` of a set given as its ascending package numbers: the same splits, on lists.
+
+    A slice is the tuple of the set's package numbers within one digit's block, counted from the
+    block's start, so two slices are equal exactly when their bitsets are, and every step (the
+    grouping, the memo, the cut at `max_boxes`) is the bitset version's.
+    """
+    n = len(space.sizes)
+    memo: dict[tuple[int, tuple[int, ...]], list[Box]] = {}
+    complete = True
+
+    def go(level: int, sub: tuple[int, ...]) -> list[Box]:
+        nonlocal complete
+        if not sub:
+            return []
+        if level == n:
+            return [()]
+        key = (level, sub)
+        if key in memo:
+            return memo[key]
+        size, stride = space.sizes[level], space.strides[level]
+        if len(sub) == size * stride:
+            result: list[Box] = [tuple(frozenset(range(k)) for k in space.sizes[level:])]
+            memo[key] = result
+            return result
+        parts: dict[int, list[int]] = {}
+        for i in sub:
+            parts.setdefault(i // stride, []).append(i % stride)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for o in sorted(parts):
+            groups.setdefault(tuple(parts[o]), []).append(o)
+        result = []
+        for part, opts in groups.items():
+            for rest in go(level + 1, part):
+                result.append((frozenset(opts), *rest))
+                if len(result) > max_boxes:
+                    complete = False
+                    break
+            if not complete:
+                break
+        memo[key] = result
+        return result
+
+    found = go(0, packages)
     return found[:max_boxes], complete and len(found) <= max_boxes
 
 
