@@ -153,10 +153,19 @@ def relaxed_zones(
     for i, rule in enumerate(red_lines):
         if i not in touched:
             base &= nested_bits(space, rule, 0)
+    fallen: dict[tuple[int, int], int] = {}  # the union of levels 0..k, made once per level
     for levels in found:
         bits = base
         for i in touched:
-            bits &= nested_bits(space, red_lines[i], levels.get(i, 0))
+            k = levels.get(i, 0)
+            if k > len(red_lines[i].fallbacks):
+                continue  # dropped: holds everywhere
+            if k == 0:
+                bits &= nested_bits(space, red_lines[i], 0)
+                continue
+            if (i, k) not in fallen:
+                fallen[i, k] = nested_bits(space, red_lines[i], k)
+            bits &= fallen[i, k]
         yield bits
 
 

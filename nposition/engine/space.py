@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 # Up to this many raw packages (8 MiB a bitset), the bitsets of digits are kept once made; above,
-# each is made again when asked (tens of milliseconds), rather than a whole-space bitset per
-# option tested being held for the whole run.
-CACHE_DIGITS = 1 << 26
+# only the last KEEP_DIGITS made, rather than a whole-space bitset per option tested being held
+# for the whole run (one is made again in tens of milliseconds).
+CACHE_DIGITS, KEEP_DIGITS = 1 << 26, 8
 # A set of at most SPARSE packages in a space of at least SPARSE_SPACE raw packages is listed.
 SPARSE, SPARSE_SPACE = 1 << 16, 1 << 22
 _WINDOW = 1 << 16  # bits: the first window `indices` looks in for the first packages of a set
@@ -109,8 +109,9 @@ class Space:
                     block |= ((1 << stride) - 1) << (d * stride)
                 period = stride * size
                 bits = _repeat(block, period, self.raw_size // period)
-            if self.raw_size <= CACHE_DIGITS:
-                self._digits[key] = bits
+            if self.raw_size > CACHE_DIGITS and len(self._digits) >= KEEP_DIGITS:
+                del self._digits[next(iter(self._digits))]  # the oldest: bounded memory
+            self._digits[key] = bits
         return bits
 
     def projection(self, bits: int) -> tuple[frozenset[int], ...]:

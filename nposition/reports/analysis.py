@@ -130,10 +130,12 @@ def _enumerate(
     else:
         found, done = relaxations(space, movable, within=fixed)
         complete = stated.complete and done
+    raw: dict[Rule, int] = {}  # each red line over the raw space, for `_through`
     conflicts = sorted(
-        (_conflict(case, space, [red[i] for i in dual.members(m)]) for m in stated.conflicts),
+        (_conflict(case, space, [red[i] for i in dual.members(m)], raw) for m in stated.conflicts),
         key=lambda c: (len(c.rules), c.rules),
     )
+    raw.clear()
     # One opened zone at a time: only the first in report order is kept, for bargaining.
     opened: list[Concession] = []
     first: tuple[Concession, int] | None = None
@@ -260,27 +262,31 @@ def rule_issues(case: Case, rules: list[Rule]) -> tuple[str, ...]:
     return tuple(case.issues[i].id for i in sorted(used))
 
 
-def _conflict(case: Case, space: Space, rules: list[Rule]) -> Conflict:
+def _conflict(case: Case, space: Space, rules: list[Rule], raw: dict[Rule, int]) -> Conflict:
     rules = sorted(rules, key=lambda r: r.key)
     return Conflict(
         rules=tuple(r.key for r in rules),
         parties=tuple(sorted({r.party for r in rules})),
         issues=rule_issues(case, rules),
         citations=tuple(citation(r) for r in rules),
-        constraints=_through(case, space, rules),
+        constraints=_through(case, space, rules, raw),
     )
 
 
-def _through(case: Case, space: Space, rules: list[Rule]) -> tuple[str, ...]:
+def _through(case: Case, space: Space, rules: list[Rule], raw: dict[Rule, int]) -> tuple[str, ...]:
     """The constraints that make these red lines clash: each one that, alone left out, lets some
-    package satisfy them (all of them when only leaving several out would)."""
+    package satisfy them (all of them when only leaving several out would). `raw` keeps each
+    rule's raw bitset from one conflict to the next."""
     if not case.constraints:
         return ()
     held = space.structure  # packages that respect every applies_when, constraints aside
     for rule in rules:
-        ok = space.eval_raw(rule.require.node) if rule.require is not None else space.everything
-        if rule.when is not None:
-            ok |= space.everything ^ space.eval_raw(rule.when.node)
+        ok = raw.get(rule)
+        if ok is None:
+            ok = space.eval_raw(rule.require.node) if rule.require is not None else space.everything
+            if rule.when is not None:
+                ok |= space.everything ^ space.eval_raw(rule.when.node)
+            raw[rule] = ok
         held &= ok
     if not held:
         return ()  # they clash whatever the constraints
