@@ -43,7 +43,9 @@ class Space:
         issues: Sequence[Issue],
         limit: int | None = None,
         constraints: Sequence[Constraint] = (),
+        red_lines: int = 0,
     ) -> None:
+        """`red_lines` (with their fallback levels) only sizes the memory estimate of a refusal."""
         self.issues = tuple(issues)
         self.sizes = tuple(len(i.options) + (i.applies_when is not None) for i in self.issues)
         self.raw_size = math.prod(self.sizes)
@@ -54,9 +56,11 @@ class Space:
             what = (
                 "combinations of options (n/a counted as an option)" if conditional else "packages"
             )
+            need = memory_needed(self.raw_size, red_lines + len(constraints))
             raise SpaceTooLargeError(
                 f"the outcome space has {self.raw_size:,} {what} ({shape}); the limit is "
-                f"{limit:,} (raise it with --max-packages or NPOSITION_MAX_PACKAGES, or merge options)"
+                f"{limit:,} (raise it with --max-packages or NPOSITION_MAX_PACKAGES, or merge "
+                f"options); analysing it would take roughly {_size(need)} of memory"
             )
         strides = [1] * len(self.sizes)
         for i in range(len(self.sizes) - 2, -1, -1):
@@ -87,7 +91,8 @@ class Space:
     @classmethod
     def of(cls, case: Case, limit: int | None = None) -> Space:
         """The space of a case: its issues and its constraints."""
-        return cls(case.issues, limit, case.constraints)
+        levels = sum(1 + len(r.fallbacks) for r in case.red_lines)
+        return cls(case.issues, limit, case.constraints, levels)
 
     def na(self, issue: int) -> int | None:
         """The digit that stands for n/a on `issue`, or None when the issue always applies."""
@@ -326,6 +331,29 @@ class Space:
                     count += 1
                     if count == limit:
                         return
+
+
+def memory_needed(raw_size: int, rules: int) -> int:
+    """Roughly the peak memory, in bytes, of analysing a space of `raw_size` raw packages with
+    `rules` red lines, fallback levels and constraints.
+
+    Each of them is a bitset of one bit a package, held for the whole analysis; the search for
+    conflicts and concessions holds about half as many again (intersections, each red line over
+    the raw space for the constraints), and digits, zones and numpy's chunks a few more; the
+    interpreter, numpy and the case take about 100 MiB. Measured with `bench/scale.py` at 5^12
+    (244 million packages): 30 red lines, 1.23 GiB (40 bits a package over the base; estimated
+    51); with `--v2` (293 million raw, 30 red lines, 10 fallbacks, 1 constraint), 2.55 GiB (72
+    bits; estimated 67); no red lines, 2 or 3 parties bargaining over every package, 0.14-0.18
+    GiB (estimated 0.27).
+    """
+    return raw_size * (3 * rules + 12) // 16 + (100 << 20)
+
+
+def _size(count: int) -> str:
+    """Bytes as `1.2 GiB` or `300 MiB`."""
+    if count >= 1 << 30:
+        return f"{count / (1 << 30):,.1f} GiB"
+    return f"{count / (1 << 20):,.0f} MiB"
 
 
 class Absence(NamedTuple):
