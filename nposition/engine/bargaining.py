@@ -193,9 +193,11 @@ def solve(frontier: Frontier, point: Sequence[float]) -> dict[str, Point | None]
         spans = [float(i - d) if i > d else 0.0 for i, d in zip(ideal, base, strict=True)]
         chosen = contenders(found.vectors, point, spans)
         candidates = {name: _points(found, chosen[name]) for name in SOLUTIONS}
-    exact = {
-        p.index: tuple(_Q.of(u) for u in p.utilities) for ps in candidates.values() for p in ps
-    }
+    exact: dict[int, tuple[_Q, ...]] = {}
+    for ps in candidates.values():
+        for p in ps:
+            if p.index not in exact:
+                exact[p.index] = tuple(_Q.of(u) for u in p.utilities)
 
     def gains(p: Point) -> list[_Q]:
         return [u - d for u, d in zip(exact[p.index], base, strict=True)]

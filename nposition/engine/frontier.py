@@ -145,23 +145,33 @@ class Pool:
 
     def add(self, indices: Any, cols: Sequence[Any]) -> None:
         """Take a batch (indices ascending, after every earlier batch's)."""
-        if self.parties == 2 and self.front is None and len(indices) > SAMPLE * 64:
-            # Seed the frontier from every SAMPLE-th package: real packages, so whatever they
-            # dominate is dominated, and most of the batch goes before anything is sorted.
-            a, b = cols[0][::SAMPLE], cols[1][::SAMPLE]
-            keep = pareto([a, b])
-            order = np.argsort(a[keep], kind="stable")
-            self.front = (a[keep][order], b[keep][order])
-        if self.front is not None:
-            keep = ~beaten(self.front, cols[0], cols[1])
-            indices, cols = indices[keep], [c[keep] for c in cols]
+        if self.parties == 2:
+            # What the frontier so far and one package in SAMPLE of this batch dominate is
+            # dominated (they are real packages): most of the batch goes before any sort.
+            if len(indices) > SAMPLE * 64:
+                self._tighten(cols[0][::SAMPLE], cols[1][::SAMPLE])
+            if self.front is not None:
+                keep = ~beaten(self.front, cols[0], cols[1])
+                indices, cols = indices[keep], [c[keep] for c in cols]
         keep = pareto(cols)
-        self.indices.append(indices[keep])
+        indices, cols = indices[keep], [c[keep] for c in cols]
+        self.indices.append(indices)
         for mine, col in zip(self.cols, cols, strict=True):
-            mine.append(col[keep])
-        self.rows += int(keep.sum())
+            mine.append(col)
+        self.rows += len(indices)
+        if self.parties == 2 and len(indices):
+            self._tighten(cols[0], cols[1])
         if self.rows > POOL:
             self._reduce()
+
+    def _tighten(self, a: Any, b: Any) -> None:
+        """Two parties: the frontier of the known one and the packages (a, b), first utility up."""
+        if self.front is not None:
+            a, b = np.concatenate([self.front[0], a]), np.concatenate([self.front[1], b])
+        keep = pareto([a, b])
+        a, b = a[keep], b[keep]
+        order = np.argsort(a, kind="stable")
+        self.front = (a[order], b[order])
 
     def _reduce(self) -> None:
         indices = np.concatenate(self.indices) if self.indices else np.zeros(0, dtype=np.int64)
@@ -170,10 +180,6 @@ class Pool:
         self.indices = [indices[keep]]
         self.cols = [[c[keep]] for c in cols]
         self.rows = int(keep.sum())
-        if self.parties == 2 and self.rows:
-            a, b = self.cols[0][0], self.cols[1][0]
-            order = np.argsort(a, kind="stable")
-            self.front = (a[order], b[order])
 
     def result(self) -> tuple[Any, tuple[Any, ...]]:
         """The frontier's indices (ascending) and utilities, one array per party."""

@@ -60,39 +60,49 @@ class Valuation:
             ]
             self.scale = tuple(s.maximum() for s in self._sums)
         else:
-            self._raw = [self._raw_sums(p) for p in self.parties]
-            self.scale = tuple(max(raw) if raw else 0.0 for raw in self._raw)
+            # Per party: pairs (raw sum, packages) partitioning `full`, one per cell of its
+            # preferences when `Space.cells` has them (a re-run with new weights only re-adds).
+            self._cells = [space.cells(p.preferences) for p in self.parties]
+            self._raw = [
+                self._raw_sums(p, cells) for p, cells in zip(self.parties, self._cells, strict=True)
+            ]
+            self.scale = tuple(max((raw for raw, _ in pairs), default=0.0) for pairs in self._raw)
 
     def _weights(self, party: Party) -> list[float]:
         return [self.weights.get(r.key, r.weight) for r in party.preferences]
 
-    def _raw_sums(self, party: Party) -> dict[float, int]:
-        """The existing packages grouped by raw sum."""
-        # Split the space by each preference in turn, merging equal sums: a handful of bitsets
-        # instead of a loop over packages. The additions happen in the numpy path's order.
-        groups: dict[float, int] = {0.0: self.space.full}
-        for rule in party.preferences:
+    def _raw_sums(
+        self, party: Party, cells: list[tuple[tuple[int, ...], int]] | None
+    ) -> list[tuple[float, int]]:
+        """The existing packages as pairs (raw sum, packages), added in preference order."""
+        amounts = [self._amounts(rule) for rule in party.preferences]
+        if cells is not None:
+            sums = []
+            for key, members in cells:
+                raw = 0.0
+                for amount, k in zip(amounts, key):  # noqa: B905 (as long, by construction)
+                    raw += amount[k]
+                sums.append((raw, members))
+            return sums
+        # Too many cells: split the space by each preference in turn, merging equal sums.
+        groups = {0.0: self.space.full}
+        for rule, amount in zip(party.preferences, amounts, strict=True):
+            parts = list(zip(amount, self.space.parts(rule), strict=True))
             split: dict[float, int] = {}
             for raw, members in groups.items():
-                for amount, bits in self._parts(rule):
+                for add, bits in parts:
                     part = members & bits
                     if part:
-                        split[raw + amount] = split.get(raw + amount, 0) | part
+                        split[raw + add] = split.get(raw + add, 0) | part
             groups = split
-        return groups
+        return list(groups.items())
 
-    def _parts(self, rule: Rule) -> list[tuple[float, int]]:
-        """What one preference adds, and where: pairs (amount, packages) partitioning the space."""
+    def _amounts(self, rule: Rule) -> list[float]:
+        """What one preference adds on each of its parts (`Space.parts`)."""
         weight = self.weights.get(rule.key, rule.weight)
-        full = self.space.full
         if rule.scores is None:
-            bits = self.space.rule_bits(rule)
-            return [(weight, bits), (0.0, full & ~bits)]
-        issue = rule.scores.issue
-        return [
-            (weight * rule.scores.of(d), self.space.option_bits(issue, d))
-            for d in range(self.space.sizes[issue])
-        ]
+            return [weight, 0.0]
+        return [weight * rule.scores.of(d) for d in range(self.space.sizes[rule.scores.issue])]
 
     def batches(self, candidates: int | Basis) -> Iterator[Values]:
         """The utilities of the packages in `candidates`, a batch at a time, in index order.
@@ -136,9 +146,15 @@ class Valuation:
             )
         indices = list(self.space.indices(candidates, limit))
         by_party = []
-        for groups, scale in zip(self._raw, self.scale, strict=True):
+        for party, pairs, scale in zip(self.parties, self._raw, self.scale, strict=True):
+            where = self.space.locate(party.preferences, candidates)
+            if where is not None:
+                by_party.append(
+                    [snap(pairs[where[i]][0] / scale) if scale else 1.0 for i in indices]
+                )
+                continue
             found: dict[int, float] = {}
-            for raw, members in groups.items():
+            for raw, members in pairs:
                 for i in self.space.indices(members & candidates):
                     found[i] = snap(raw / scale) if scale else 1.0
             by_party.append([found[i] for i in indices])
@@ -153,7 +169,7 @@ class Valuation:
             if self.large:
                 value = self._sums[k].at(index)
             else:
-                value = next(v for v, members in self._raw[k].items() if members >> index & 1)
+                value = next(v for v, members in self._raw[k] if members >> index & 1)
             out.append(snap(value / scale) if scale else 1.0)
         return tuple(out)
 
