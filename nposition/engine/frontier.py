@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 ALL_PAIRS = 1 << 13  # distinct vectors compared all against all (a block of rows at a time)
 BLOCK = 1 << 8
 POOL = 1 << 21
-SAMPLE = 16  # two parties: a batch's first frontier comes from one package in SAMPLE  # rows the pool may hold before it is reduced to its own frontier
+SAMPLE, SEED_FROM = 16, 1024  # two parties: a batch of SEED_FROM packages or more is first
+# filtered by the frontier of one package in SAMPLE  # rows the pool may hold before it is reduced to its own frontier
 # Odd 64-bit multipliers mixing one party's float bits into a row's hash.
 _MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
 
@@ -148,7 +149,7 @@ class Pool:
         if self.parties == 2:
             # What the frontier so far and one package in SAMPLE of this batch dominate is
             # dominated (they are real packages): most of the batch goes before any sort.
-            if len(indices) > SAMPLE * 64:
+            if len(indices) >= SEED_FROM:
                 self._tighten(cols[0][::SAMPLE], cols[1][::SAMPLE])
             if self.front is not None:
                 keep = ~beaten(self.front, cols[0], cols[1])
