@@ -282,15 +282,21 @@ def batches(space: Space, bits: int) -> Iterator[Batch]:
     words = np.flatnonzero(data.view(np.uint64))  # 64 packages a word: a quick scan
     step = max(1, CHUNK // 64)
     for at in range(0, len(words), step):
-        where = words[at : at + step]
-        held = np.unpackbits(data.reshape(-1, 8)[where], axis=1, bitorder="little").view(np.bool_)
-        indices = (where[:, None] * 64 + np.arange(64))[held]
+        indices = positions(data, words[at : at + step])
         yield Batch(indices, -1, None, Digits(space, indices))
 
 
 def packed(bits: int, n: int) -> Any:
     """A bitset as a uint8 array, bit i at byte i // 8, bit i % 8 (whole 64-bit words)."""
     return np.frombuffer(bits.to_bytes((n + 63) // 64 * 8, "little"), dtype=np.uint8)
+
+
+def positions(data: Any, words: Any | None = None) -> Any:
+    """The set bits of a packed bitset, ascending (int64), from its non-zero 64-bit `words`."""
+    if words is None:
+        words = np.flatnonzero(data.view(np.uint64))
+    held = np.unpackbits(data.reshape(-1, 8)[words], axis=1, bitorder="little").view(np.bool_)
+    return (words[:, None] * 64 + np.arange(64))[held]
 
 
 def unpack_range(data: Any, start: int, length: int) -> Any:

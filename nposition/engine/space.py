@@ -349,12 +349,9 @@ class Space:
             return memo[1]
         found = None
         if bits.bit_count() <= SPARSE:
-            import numpy as np  # large spaces only
+            from nposition.engine.grid import packed, positions  # numpy: large spaces only
 
-            data = np.frombuffer(bits.to_bytes((self.raw_size + 63) // 64 * 8, "little"), np.uint8)
-            words = np.flatnonzero(data.view(np.uint64))
-            held = np.unpackbits(data.reshape(-1, 8)[words], axis=1, bitorder="little")
-            found = (words[:, None] * 64 + np.arange(64))[held.view(np.bool_)]
+            found = positions(packed(bits, self.raw_size))
         self._sparse = (bits, found)
         return found
 

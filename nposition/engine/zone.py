@@ -7,9 +7,9 @@ digits, the common ones, and a box.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from nposition.engine.space import Space
 from nposition.model.case import Case, Party
@@ -64,65 +64,49 @@ def boxes(space: Space, bits: int, max_boxes: int = DEFAULT_MAX_BOXES) -> tuple[
 
     Every package of a box is in `bits`, so boxes of existing packages hold no other. The set is
     split on the first issue; digits whose remaining slices are identical share one box prefix,
-    and each distinct slice is split recursively (memoised on the slice itself).
+    and each distinct slice is split recursively (memoised on the slice itself). A small set in a
+    large space is split as the tuple of its package numbers rather than as a bitset: a slice is
+    then the numbers within one digit's block, counted from the block's start, equal exactly
+    when the bitsets are, so every step (grouping, memo, the cut) is the same.
     """
     listed = space.sparse(bits)
     if listed is not None:
-        return _boxes_listed(space, tuple(listed.tolist()), max_boxes)
-    n = len(space.sizes)
-    memo: dict[tuple[int, int], list[Box]] = {}
-    complete = True
-
-    def go(level: int, sub: int) -> list[Box]:
-        nonlocal complete
-        if sub == 0:
-            return []
-        if level == n:
-            return [()]
-        key = (level, sub)
-        if key in memo:
-            return memo[key]
-        size, stride = space.sizes[level], space.strides[level]
-        mask = (1 << stride) - 1
-        if sub == (1 << (size * stride)) - 1:
-            result: list[Box] = [tuple(frozenset(range(k)) for k in space.sizes[level:])]
-            memo[key] = result
-            return result
-        groups: dict[int, list[int]] = {}
-        for o in range(size):
-            part = (sub >> (o * stride)) & mask
-            if part:
-                groups.setdefault(part, []).append(o)
-        result = []
-        for part, opts in groups.items():
-            for rest in go(level + 1, part):
-                result.append((frozenset(opts), *rest))
-                if len(result) > max_boxes:
-                    complete = False
-                    break
-            if not complete:
-                break
-        memo[key] = result
-        return result
-
-    found = go(0, bits)
-    return found[:max_boxes], complete and len(found) <= max_boxes
+        return _boxes(space, tuple(listed.tolist()), max_boxes, _slices_of_list)
+    return _boxes(space, bits, max_boxes, _slices_of_bits)
 
 
-def _boxes_listed(
-    space: Space, packages: tuple[int, ...], max_boxes: int
+def _slices_of_bits(bits: int, size: int, stride: int) -> tuple[list[tuple[int, int]], bool]:
+    """(digit, the set's slice for it) for each digit with packages, and whether the set is full."""
+    if bits == (1 << (size * stride)) - 1:
+        return [], True
+    mask = (1 << stride) - 1
+    found = [(o, (bits >> (o * stride)) & mask) for o in range(size)]
+    return [(o, part) for o, part in found if part], False
+
+
+def _slices_of_list(
+    packages: tuple[int, ...], size: int, stride: int
+) -> tuple[list[tuple[int, tuple[int, ...]]], bool]:
+    """`_slices_of_bits` for a set given as ascending package numbers."""
+    if len(packages) == size * stride:
+        return [], True
+    parts: dict[int, list[int]] = {}
+    for i in packages:
+        parts.setdefault(i // stride, []).append(i % stride)
+    return [(o, tuple(parts[o])) for o in sorted(parts)], False
+
+
+def _boxes(
+    space: Space,
+    whole: Hashable,
+    max_boxes: int,
+    slices: Callable[[Any, int, int], tuple[list[tuple[int, Any]], bool]],
 ) -> tuple[list[Box], bool]:
-    """`boxes` of a set given as its ascending package numbers: the same splits, on lists.
-
-    A slice is the tuple of the set's package numbers within one digit's block, counted from the
-    block's start, so two slices are equal exactly when their bitsets are, and every step (the
-    grouping, the memo, the cut at `max_boxes`) is the bitset version's.
-    """
     n = len(space.sizes)
-    memo: dict[tuple[int, tuple[int, ...]], list[Box]] = {}
+    memo: dict[tuple[int, Hashable], list[Box]] = {}
     complete = True
 
-    def go(level: int, sub: tuple[int, ...]) -> list[Box]:
+    def go(level: int, sub: Any) -> list[Box]:
         nonlocal complete
         if not sub:
             return []
@@ -131,17 +115,14 @@ def _boxes_listed(
         key = (level, sub)
         if key in memo:
             return memo[key]
-        size, stride = space.sizes[level], space.strides[level]
-        if len(sub) == size * stride:
+        found, full = slices(sub, space.sizes[level], space.strides[level])
+        if full:
             result: list[Box] = [tuple(frozenset(range(k)) for k in space.sizes[level:])]
             memo[key] = result
             return result
-        parts: dict[int, list[int]] = {}
-        for i in sub:
-            parts.setdefault(i // stride, []).append(i % stride)
-        groups: dict[tuple[int, ...], list[int]] = {}
-        for o in sorted(parts):
-            groups.setdefault(tuple(parts[o]), []).append(o)
+        groups: dict[Any, list[int]] = {}
+        for o, part in found:
+            groups.setdefault(part, []).append(o)
         result = []
         for part, opts in groups.items():
             for rest in go(level + 1, part):
@@ -154,7 +135,7 @@ def _boxes_listed(
         memo[key] = result
         return result
 
-    found = go(0, packages)
+    found = go(0, whole)
     return found[:max_boxes], complete and len(found) <= max_boxes
 
 
