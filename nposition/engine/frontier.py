@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 ALL_PAIRS = 1 << 13  # distinct vectors compared all against all (a block of rows at a time)
 BLOCK = 1 << 8
 POOL = 1 << 21
+UTILITY_ERROR = 0.6e-12  # a utility's float against the fraction the exact judge reads
+GAIN_ERROR = 3 * UTILITY_ERROR  # a gain's: the utility's, and the reservation's (twice that)
 SAMPLE, SEED_FROM = 16, 1024  # two parties: a batch of SEED_FROM packages or more is first
 # filtered by the frontier of one package in SAMPLE  # rows the pool may hold before it is reduced to its own frontier
 # Odd 64-bit multipliers mixing one party's float bits into a row's hash.
@@ -230,19 +232,20 @@ def contenders(
 ) -> dict[str, Any]:
     """Per solution, the distinct frontier vectors that may maximise it, for exact judging.
 
-    The exact judge reads every utility and reservation as a fraction within 0.6e-12 of its float
-    (`bargaining._Q.of`), so a gain is within 1.2e-12 of its float difference; the criteria in
-    floats are then within a computable `tol` of the exact ones (below, with a factor 2 to spare
-    and float rounding added). A vector whose float criterion falls short of the best by more
-    than twice `tol` is beaten exactly by the best one, so it cannot win: only the others (every
-    exact tie among them) go to the exact judge. `spans[p]` is party p's exact ideal gain as a
-    float (0 when the ideal does not exceed the reservation: that party's KS ratio is 1).
+    The exact judge (`bargaining._Q.of`) reads a utility, which lies on the 1e-12 grid, as a
+    fraction within UTILITY_ERROR of its float, and a reservation, rounded to the grid first,
+    within twice that; so each gain is within GAIN_ERROR of its float difference. Each criterion
+    in floats is then within `err` of the exact one (first-order bounds below, with the float
+    rounding of the criterion itself added generously), and a vector whose float criterion falls
+    short of the best float by more than 2 `err` is beaten exactly by that best one: it cannot
+    win. Only the others go to the exact judge, every exact tie among them. `spans[p]` is party
+    p's exact ideal gain as a float (0 when the ideal does not exceed the reservation: that
+    party's KS ratio is then 1, exactly).
     """
     cols = [np.asarray(c, dtype=np.float64) for c in vectors]
     parties = len(cols)
     gains = [c - d for c, d in zip(cols, point, strict=True)]
-    big = max(1.0, *(float(np.abs(g).max()) for g in gains))
-    eps = 1e-15 * big**parties  # float rounding of the criteria, generously
+    big = max(1.0, *(float(np.abs(g).max()) for g in gains))  # the largest |gain|, at least 1
     nash = gains[0].copy()
     for g in gains[1:]:
         nash *= g
@@ -252,22 +255,18 @@ def contenders(
     least = np.minimum.reduce(gains)
     ratios = [g / s if s > 0 else np.ones(len(g)) for g, s in zip(gains, spans, strict=True)]
     ks = np.minimum.reduce(ratios)
-    ks_tol = max((2.6e-12 / s for s in spans if s > 0), default=0.0)
-    tolerances = {
-        "nash": 2 * parties * 1.2e-12 * big ** (parties - 1),
-        "kalai_smorodinsky": 2 * ks_tol,
-        "egalitarian": 2 * 1.2e-12,
-        "utilitarian": 2 * parties * 0.6e-12,
+    bounds = {
+        # a product moves by at most the sum of each factor's error times the others' sizes
+        "nash": (nash, parties * GAIN_ERROR * big ** (parties - 1)),
+        # a ratio g / s moves by at most the gain's error over the exact span
+        "kalai_smorodinsky": (ks, max((GAIN_ERROR / s for s in spans if s > 0), default=0.0)),
+        "egalitarian": (least, GAIN_ERROR),
+        "utilitarian": (total, parties * UTILITY_ERROR),
     }
     found = {}
-    for name, values in (
-        ("nash", nash),
-        ("kalai_smorodinsky", ks),
-        ("egalitarian", least),
-        ("utilitarian", total),
-    ):
-        slack = 2 * (tolerances[name] + eps * (1 + float(np.abs(values).max())))
-        found[name] = np.flatnonzero(values >= values.max() - slack)
+    for name, (values, err) in bounds.items():
+        rounding = 1e-15 * parties * (1.0 + float(np.abs(values).max())) * big**parties
+        found[name] = np.flatnonzero(values >= values.max() - 2 * (err + rounding))
     return found
 
 
