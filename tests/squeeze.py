@@ -42,7 +42,7 @@ SETTINGS: dict[str, dict[tuple[object, str], object]] = {
         (space, "SPARSE_SPACE"): 0,  # small sets as lists: boxes, first packages, utilities
         (space, "CACHE_DIGITS"): 0,  # and digit bitsets made again rather than all kept
         (space, "KEEP_DIGITS"): 1,
-        (space, "MAX_CELLS"): 0,
+        (utility, "MAX_CELLS"): 0,
         (bargaining, "EXACT_ALL"): 0,
     },
 }

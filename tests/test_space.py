@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nposition.engine import space as space_module
-from nposition.engine.space import Space, _doubled, _repeat, memory_needed
+from nposition.engine.space import Space, _doubled, _repeat
 from nposition.errors import Location, SpaceTooLargeError
+from nposition.limits import memory_needed
 from nposition.model import expr
 from nposition.model.case import Constraint, Issue, Option
 from nposition.model.tree import Const, Expression, Member

@@ -44,7 +44,15 @@ class Term(NamedTuple):
 
 
 def term(space: Space, rule: Rule) -> Term:
-    """The weightless term of a preference over `space`."""
+    """The weightless term of a preference over `space` (made once per space)."""
+    key = ("term", rule)
+    found = space.memo.get(key)
+    if found is None:
+        found = space.memo[key] = _term(space, rule)
+    return found
+
+
+def _term(space: Space, rule: Rule) -> Term:
     if rule.scores is not None:
         issue = rule.scores.issue
         unit = np.array([rule.scores.of(d) for d in range(space.sizes[issue])], dtype=np.float64)

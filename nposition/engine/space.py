@@ -14,25 +14,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from nposition.errors import SpaceTooLargeError
-from nposition.limits import max_packages
+from nposition.limits import max_packages, memory_needed
 from nposition.model.case import Case, Constraint, Issue, Rule
 from nposition.model.tree import And, Const, Implies, Linear, Member, Node, Not, Or
-
-if TYPE_CHECKING:
-    from nposition.engine.grid import Term
 
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
 # Up to this many raw packages (8 MiB a bitset), the bitsets of digits are kept once made; above,
 # only the last KEEP_DIGITS made, rather than a whole-space bitset per option tested being held
 # for the whole run (one is made again in tens of milliseconds).
 CACHE_DIGITS, KEEP_DIGITS = 1 << 26, 8
-Cell = tuple[tuple[int, ...], int]  # which part of each rule, and the packages
-MAX_CELLS = 4096  # cells of a party's preferences kept for re-adding its sums (`Space.cells`)
-KEEP_LOCATED = 16  # sets whose packages' cells `Space.locate` keeps
 # A set of at most SPARSE packages in a space of at least SPARSE_SPACE raw packages is listed.
 SPARSE, SPARSE_SPACE = 1 << 16, 1 << 22
 _WINDOW = 1 << 16  # bits: the first window `indices` looks in for the first packages of a set
@@ -74,9 +68,8 @@ class Space:
         self._linear: dict[Linear, int] = {}  # raw
         self._members: dict[tuple[int, frozenset[int]], int] = {}  # within `full`
         self._levels: dict[tuple[Rule, int], int] = {}
-        self._terms: dict[Rule, Term] = {}
-        self._cells: dict[tuple[int, ...], tuple[tuple[Rule, ...], list[Cell] | None]] = {}
-        self._located: dict[tuple[tuple[int, ...], int], dict[int, int]] = {}
+        # What the layers above work out once per space (a party's cells, a preference's table).
+        self.memo: dict[Hashable, Any] = {}
         self._sparse: tuple[int, Any] | None = None  # the last set `sparse` was asked about
         # Where each conditional issue is n/a exactly where it does not apply, on the raw space.
         self.structure = self.everything
@@ -222,66 +215,6 @@ class Space:
             self._levels[key] = bits
         return bits
 
-    def parts(self, rule: Rule) -> list[int]:
-        """Where a preference adds what: its packages where it holds and where it does not, or,
-        for a value function, the packages of each option of its issue (a partition of `full`)."""
-        if rule.scores is None:
-            bits = self.rule_bits(rule)
-            return [bits, self.full & ~bits]
-        issue = rule.scores.issue
-        return [self.option_bits(issue, d) for d in range(self.sizes[issue])]
-
-    def cells(self, rules: tuple[Rule, ...]) -> list[Cell] | None:
-        """The existing packages split by which part (`parts`) of each rule they fall in: pairs
-        (the part of each rule, the packages), or None past MAX_CELLS cells. Weights aside, so a
-        party's raw sums are one addition per cell and rule, whatever its weights."""
-        key = tuple(map(id, rules))  # rules hash slowly (dataclasses); these are kept alive below
-        found = self._cells.get(key)
-        if found is not None and found[0] == rules:
-            return found[1]
-        cells: list[Cell] | None = [((), self.full)]
-        for rule in rules:
-            assert cells is not None
-            parts = self.parts(rule)
-            cells = [
-                ((*key, k), part)
-                for key, members in cells
-                for k, bits in enumerate(parts)
-                if (part := members & bits)
-            ]
-            if len(cells) > MAX_CELLS:
-                cells = None
-                break
-        self._cells[key] = (rules, cells)
-        return cells
-
-    def locate(self, rules: tuple[Rule, ...], bits: int) -> dict[int, int] | None:
-        """For each package of `bits`, the position of its cell in `cells(rules)` (None when
-        there are too many cells); the last few asked are kept, for re-runs over one set."""
-        cells = self.cells(rules)
-        if cells is None:
-            return None
-        key = (tuple(map(id, rules)), bits)
-        found = self._located.get(key)
-        if found is None:
-            found = {}
-            for position, (_, members) in enumerate(cells):
-                for i in self.indices(members & bits):
-                    found[i] = position
-            if len(self._located) >= KEEP_LOCATED:
-                del self._located[next(iter(self._located))]
-            self._located[key] = found
-        return found
-
-    def term(self, rule: Rule) -> Term:
-        """What a preference adds, weight aside, as a table over the issues it reads (numpy)."""
-        found = self._terms.get(rule)
-        if found is None:
-            from nposition.engine.grid import term  # numpy: large spaces only
-
-            found = self._terms[rule] = term(self, rule)
-        return found
-
     def rule_bits(self, rule: Rule) -> int:
         """The packages where a rule holds as stated: where its `when` is false or its `require` true."""
         return self.level_bits(rule, 0)
@@ -384,22 +317,6 @@ class Space:
                     count += 1
                     if count == limit:
                         return
-
-
-def memory_needed(raw_size: int, rules: int) -> int:
-    """Roughly the peak memory, in bytes, of analysing a space of `raw_size` raw packages with
-    `rules` red lines, fallback levels and constraints.
-
-    Each of them is a bitset of one bit a package, held for the whole analysis; the search for
-    conflicts and concessions holds about half as many again (intersections, each red line over
-    the raw space for the constraints), and digits, zones and numpy's chunks a few more; the
-    interpreter, numpy and the case take about 100 MiB. Measured with `bench/scale.py` at 5^12
-    (244 million packages): 30 red lines, 1.23 GiB (40 bits a package over the base; estimated
-    51); with `--v2` (293 million raw, 30 red lines, 10 fallbacks, 1 constraint), 2.55 GiB (72
-    bits; estimated 67); no red lines, 2 or 3 parties bargaining over every package, 0.14-0.18
-    GiB (estimated 0.27).
-    """
-    return raw_size * (3 * rules + 12) // 16 + (100 << 20)
 
 
 def _size(count: int) -> str:

@@ -6,9 +6,11 @@ party's utility is that sum divided by the largest sum over the existing package
 package scores 1. A party whose preferences score nothing anywhere (or that has none) is
 indifferent: every package scores 1.
 
-Small spaces are summed in plain Python (no numpy import, so the CLI starts fast); from
-`NUMPY_FROM` raw packages on, numpy (imported lazily) sums unpacked bitsets into arrays indexed by
-raw package number. Both produce the same numbers in the same order of additions.
+Small spaces are summed in plain Python (no numpy import, so the CLI starts fast), one addition
+per cell of the space that every preference treats alike; from `NUMPY_FROM` raw packages on,
+numpy (imported lazily) folds each preference's table over the digits it reads, chunk by chunk,
+never over the whole space at once (`grid`). Both produce the same numbers in the same order of
+additions.
 """
 
 from __future__ import annotations
@@ -52,33 +54,31 @@ class Valuation:
         self.weights = weights or {}
         self.large = space.raw_size >= NUMPY_FROM
         if self.large:
-            from nposition.engine.grid import Sums  # numpy: large spaces only
+            from nposition.engine.grid import Sums, term  # numpy: large spaces only
 
             self._sums = [
-                Sums(space, [space.term(r) for r in p.preferences], self._weights(p))
+                Sums(space, [term(space, r) for r in p.preferences], self._weights(p))
                 for p in self.parties
             ]
             self.scale = tuple(s.maximum() for s in self._sums)
         else:
             # Per party: pairs (raw sum, packages) partitioning `full`, one per cell of its
             # preferences when `Space.cells` has them (a re-run with new weights only re-adds).
-            self._cells = [space.cells(p.preferences) for p in self.parties]
+            self._cells = [cells(space, p.preferences) for p in self.parties]
             self._raw = [
-                self._raw_sums(p, cells) for p, cells in zip(self.parties, self._cells, strict=True)
+                self._raw_sums(p, made) for p, made in zip(self.parties, self._cells, strict=True)
             ]
             self.scale = tuple(max((raw for raw, _ in pairs), default=0.0) for pairs in self._raw)
 
     def _weights(self, party: Party) -> list[float]:
         return [self.weights.get(r.key, r.weight) for r in party.preferences]
 
-    def _raw_sums(
-        self, party: Party, cells: list[tuple[tuple[int, ...], int]] | None
-    ) -> list[tuple[float, int]]:
+    def _raw_sums(self, party: Party, made: list[Cell] | None) -> list[tuple[float, int]]:
         """The existing packages as pairs (raw sum, packages), added in preference order."""
         amounts = [self._amounts(rule) for rule in party.preferences]
-        if cells is not None:
+        if made is not None:
             sums = []
-            for key, members in cells:
+            for key, members in made:
                 raw = 0.0
                 for amount, k in zip(amounts, key):  # noqa: B905 (as long, by construction)
                     raw += amount[k]
@@ -87,10 +87,10 @@ class Valuation:
         # Too many cells: split the space by each preference in turn, merging equal sums.
         groups = {0.0: self.space.full}
         for rule, amount in zip(party.preferences, amounts, strict=True):
-            parts = list(zip(amount, self.space.parts(rule), strict=True))
+            pieces = list(zip(amount, parts(self.space, rule), strict=True))
             split: dict[float, int] = {}
             for raw, members in groups.items():
-                for add, bits in parts:
+                for add, bits in pieces:
                     part = members & bits
                     if part:
                         split[raw + add] = split.get(raw + add, 0) | part
@@ -147,7 +147,7 @@ class Valuation:
         indices = list(self.space.indices(candidates, limit))
         by_party = []
         for party, pairs, scale in zip(self.parties, self._raw, self.scale, strict=True):
-            where = self.space.locate(party.preferences, candidates)
+            where = locate(self.space, party.preferences, candidates)
             if where is not None:
                 by_party.append(
                     [snap(pairs[where[i]][0] / scale) if scale else 1.0 for i in indices]
@@ -189,3 +189,71 @@ def _scaled(raw: Any, scale: float) -> Any:
 def snap(value: float) -> float:
     """A utility on the 1e-12 grid, so sums that are equal on paper compare equal (as numpy's)."""
     return round(value * GRAIN) / GRAIN
+
+
+# --- a party's preferences as cells of a small space --------------------------------------------
+# A preference splits the existing packages into parts, each with one amount: where its `require`
+# holds and where it does not, or, for a value function, one part per option of its issue. The
+# cells are the non-empty intersections of one part of each preference: every package of a cell
+# gets the same raw sum. They do not depend on the weights, so a re-weighting (a sensitivity run)
+# only re-adds the amounts per cell. They are bitsets, kept on the space (`Space.memo`).
+
+Cell = tuple[tuple[int, ...], int]  # which part of each preference, and the packages
+MAX_CELLS = 4096  # cells beyond which a party's sums are split by preference instead
+KEEP_LOCATED = 16  # sets whose packages' cells are kept (`locate`)
+
+
+def parts(space: Space, rule: Rule) -> list[int]:
+    """Where a preference adds what: its packages where it holds and where it does not, or, for
+    a value function, the packages of each option of its issue (a partition of `full`)."""
+    if rule.scores is None:
+        bits = space.rule_bits(rule)
+        return [bits, space.full & ~bits]
+    issue = rule.scores.issue
+    return [space.option_bits(issue, d) for d in range(space.sizes[issue])]
+
+
+def cells(space: Space, rules: tuple[Rule, ...]) -> list[Cell] | None:
+    """The existing packages split by which part of each rule they fall in, or None past
+    MAX_CELLS cells; made once per space and list of rules."""
+    key = ("cells", *map(id, rules))  # rules hash slowly (dataclasses); kept alive below
+    found = space.memo.get(key)
+    if found is not None and found[0] == rules:
+        return found[1]  # type: ignore[no-any-return]
+    made: list[Cell] | None = [((), space.full)]
+    for rule in rules:
+        assert made is not None
+        split = parts(space, rule)
+        made = [
+            ((*which, k), part)
+            for which, members in made
+            for k, bits in enumerate(split)
+            if (part := members & bits)
+        ]
+        if len(made) > MAX_CELLS:
+            made = None
+            break
+    space.memo[key] = (rules, made)
+    return made
+
+
+def locate(space: Space, rules: tuple[Rule, ...], bits: int) -> dict[int, int] | None:
+    """For each package of `bits`, the position of its cell in `cells(space, rules)` (None when
+    there are too many cells); the last KEEP_LOCATED sets asked are kept, for re-runs."""
+    made = cells(space, rules)
+    if made is None:
+        return None
+    located: dict[tuple[tuple[int, ...], int], dict[int, int]] = space.memo.setdefault(
+        "located", {}
+    )
+    key = (tuple(map(id, rules)), bits)
+    found = located.get(key)
+    if found is None:
+        found = {}
+        for position, (_, members) in enumerate(made):
+            for i in space.indices(members & bits):
+                found[i] = position
+        if len(located) >= KEEP_LOCATED:
+            del located[next(iter(located))]
+        located[key] = found
+    return found
