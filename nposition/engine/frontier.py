@@ -30,7 +30,7 @@ BLOCK = 1 << 8
 POOL = 1 << 21
 UTILITY_ERROR = 0.6e-12  # a utility's float against the fraction the exact judge reads
 GAIN_ERROR = 3 * UTILITY_ERROR  # a gain's: the utility's, and the reservation's (twice that)
-SAMPLE, SEED_FROM = 16, 1024  # two parties: a batch of SEED_FROM packages or more is first
+SAMPLE, SEED_FROM = 16, 1 << 16  # two parties: a batch of SEED_FROM packages or more is first
 # filtered by the frontier of one package in SAMPLE  # rows the pool may hold before it is reduced to its own frontier
 # Odd 64-bit multipliers mixing one party's float bits into a row's hash.
 _MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
@@ -149,13 +149,16 @@ class Pool:
     def add(self, indices: Any, cols: Sequence[Any]) -> None:
         """Take a batch (indices ascending, after every earlier batch's)."""
         if self.parties == 2:
-            # What the frontier so far and one package in SAMPLE of this batch dominate is
-            # dominated (they are real packages): most of the batch goes before any sort.
-            if len(indices) >= SEED_FROM:
+            # What the frontier so far dominates is dominated (its vectors are real packages's);
+            # when much of the batch is left, so is what one package in SAMPLE of it dominates:
+            # most of the batch goes before any sort.
+            for _ in range(2):
+                if self.front is not None:
+                    keep = ~beaten(self.front, cols[0], cols[1])
+                    indices, cols = indices[keep], [c[keep] for c in cols]
+                if len(indices) < SEED_FROM:
+                    break
                 self._tighten(cols[0][::SAMPLE], cols[1][::SAMPLE])
-            if self.front is not None:
-                keep = ~beaten(self.front, cols[0], cols[1])
-                indices, cols = indices[keep], [c[keep] for c in cols]
         keep = pareto(cols)
         indices, cols = indices[keep], [c[keep] for c in cols]
         self.indices.append(indices)
@@ -174,7 +177,10 @@ class Pool:
         keep = pareto([a, b])
         a, b = a[keep], b[keep]
         order = np.argsort(a, kind="stable")
-        self.front = (a[order], b[order])
+        a, b = a[order], b[order]
+        # One of each vector: on a frontier, packages with the same first utility tie on both.
+        once = np.r_[True, a[1:] != a[:-1]]
+        self.front = (a[once], b[once])
 
     def _reduce(self) -> None:
         indices = np.concatenate(self.indices) if self.indices else np.zeros(0, dtype=np.int64)
