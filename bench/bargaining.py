@@ -22,9 +22,13 @@ measures the worker's wall time per phase and its peak resident memory (`ru_maxr
             sort_by_welfare=True)` (which evaluates every ufun on every outcome) + `nash_points` +
             `ks_points`.
 
-The speed-up is negmas solve / nposition solve: both include evaluating the utilities, neither
-includes reading the XML or importing modules (nposition imports numpy lazily: the worker
+The speed-up (solve) is negmas solve / nposition solve: both include evaluating the utilities,
+neither includes reading the XML or importing modules (nposition imports numpy lazily: the worker
 imports it before the timer). Peak memory is the whole process's (interpreter, imports and all).
+The speed-up (process) compares whole processes as a user meets them: negmas's worker, start to
+exit (interpreter, imports, reading the XML, the solve), against `nposition analyze --format
+json` on the domain imported beforehand (the whole report, bargaining included; after one
+untimed run that writes its bytecode), each the fastest of `--repeat`.
 
 negmas 0.16's GENIUS reader keeps raw evaluations (it does not divide a discrete value's evaluation
 by its issue's best one, as GENIUS does), reads an integer issue's linear evaluator as
@@ -150,6 +154,7 @@ def work_nposition(spec: dict[str, Any], partial: Path) -> dict[str, Any]:
 
     ids = [p.id for p in case.parties]
     order = [ids.index(party) for party in summary.parties]  # case order -> profile order
+    distinct = result.frontier.distinct()
 
     def reorder(utilities: Sequence[float]) -> list[float]:
         return [utilities[k] for k in order]
@@ -164,7 +169,10 @@ def work_nposition(spec: dict[str, Any], partial: Path) -> dict[str, Any]:
         "disagreement": reorder(result.disagreement),
         "candidates": result.candidates,
         "frontier_packages": len(result.frontier),
-        "frontier": [reorder(p.utilities) for p in result.frontier],
+        # one vector per distinct frontier point (ties counted above): a few hundred, not millions
+        "frontier": [
+            reorder([float(col[k]) for col in distinct.vectors]) for k in range(distinct.size)
+        ],
         "solutions": {
             name: None if (p := result.solutions[name]) is None else reorder(p.utilities)
             for name in SOLUTIONS
@@ -332,6 +340,9 @@ class Run:
     solve_s: float = math.inf
     peak_mib: float = 0.0
     stopped_after: float | None = None  # solve seconds when a run was stopped at the timeout
+    process_s: float = math.inf  # the worker's whole process, start to exit (fastest)
+    analyze_s: float = math.inf  # nposition: `analyze --format json`, a whole process (fastest)
+    analyze_mib: float = 0.0
     error: str | None = None
     skipped: str | None = None
 
@@ -341,8 +352,9 @@ class Run:
 
 def run_worker(
     python: str, side: str, spec: Path, out: Path, timeout: float, env: dict[str, str]
-) -> tuple[dict[str, Any] | None, float, str | None]:
-    """Run one worker process: (its output, peak MiB, None or an error or 'stopped')."""
+) -> tuple[dict[str, Any] | None, float, str | None, float]:
+    """Run one worker process: (its output, peak MiB, None or an error or 'stopped', its wall
+    seconds, start to exit)."""
     cmd = [python, str(Path(__file__).resolve()), "--worker", side, str(spec), str(out)]
     partial = Path(f"{out}.partial")
     out.unlink(missing_ok=True)
@@ -361,15 +373,15 @@ def run_worker(
                 _, status, usage = os.wait4(proc.pid, 0)
                 done = json.loads(partial.read_text()) if partial.exists() else {}
                 done["solving_for"] = now - done.get("solve_started", now - wall)
-                return done, usage.ru_maxrss / 1024, "stopped"
+                return done, usage.ru_maxrss / 1024, "stopped", wall
             time.sleep(0.05)
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         peak = usage.ru_maxrss / 1024
         if proc.returncode != 0:
             err.seek(0)
             tail = err.read().decode(errors="replace").strip().splitlines()[-15:]
-            return None, peak, f"exit {proc.returncode}:\n    " + "\n    ".join(tail)
-    return json.loads(out.read_text()), peak, None
+            return None, peak, f"exit {proc.returncode}:\n    " + "\n    ".join(tail), wall
+    return json.loads(out.read_text()), peak, None, wall
 
 
 def measure(side: str, python: str, domain: Domain, repeat: int, timeout: float, tmp: Path) -> Run:
@@ -390,7 +402,7 @@ def measure(side: str, python: str, domain: Domain, repeat: int, timeout: float,
         if not raw.isdigit() or int(raw) < domain.size:
             env["NPOSITION_MAX_PACKAGES"] = str(max(domain.size, 50_000_000))
     for _ in range(repeat):
-        data, peak, error = run_worker(
+        data, peak, error, wall = run_worker(
             python, side, spec, tmp / f"{domain.name}-{side}.out.json", timeout, env
         )
         run.peak_mib = max(run.peak_mib, peak)
@@ -403,11 +415,43 @@ def measure(side: str, python: str, domain: Domain, repeat: int, timeout: float,
             run.error = error
             return run
         run.data = run.data or data
+        run.process_s = min(run.process_s, wall)
         run.import_s = min(run.import_s, data["import"])
         run.solve_s = min(run.solve_s, data["solve"])
         for phase, seconds in data["times"].items():
             run.times[phase] = min(run.times.get(phase, math.inf), seconds)
+    if side == "nposition":
+        _time_analyze(run, python, domain, repeat, tmp, env)
     return run
+
+
+def _time_analyze(
+    run: Run, python: str, domain: Domain, repeat: int, tmp: Path, env: dict[str, str]
+) -> None:
+    """`nposition analyze --format json` on the imported domain as a user runs it: a whole
+    process (after one untimed run that also writes the bytecode), the fastest of `repeat`."""
+    case = tmp / "cases" / domain.name.lower()
+    subprocess.run(
+        [python, "-m", "nposition", "import-genius", str(domain.domain)]
+        + [str(p) for p in domain.profiles]
+        + ["--out", str(case), "--force"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    cmd = [python, "-m", "nposition", "--positions", str(case.parent), "--case", case.name]
+    cmd += ["analyze", "--format", "json"]
+    env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for k in range(repeat + 1):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            run.error = f"`{' '.join(cmd)}` failed"
+            return
+        if k:
+            run.analyze_s = min(run.analyze_s, time.perf_counter() - start)
+            run.analyze_mib = max(run.analyze_mib, usage.ru_maxrss / 1024)
 
 
 def distinct(vectors: Sequence[Sequence[float]], tol: float = TOLERANCE) -> list[tuple[float, ...]]:
@@ -511,6 +555,17 @@ def _ratio(np_run: Run, ng_run: Run) -> str:
     return f"{ng_run.solve_s / np_run.solve_s:.1f}x"
 
 
+def _whole(seconds: float) -> str:
+    return "-" if math.isinf(seconds) else f"{seconds:.2f}"
+
+
+def _process_ratio(np_run: Run, ng_run: Run) -> str:
+    """negmas's whole worker process over nposition's `analyze` process."""
+    if math.isinf(np_run.analyze_s) or math.isinf(ng_run.process_s):
+        return "-"
+    return f"{ng_run.process_s / np_run.analyze_s:.1f}x"
+
+
 def _vec(v: Sequence[float] | None) -> str:
     return "none" if v is None else "(" + ", ".join(f"{x:.6f}" for x in v) + ")"
 
@@ -519,7 +574,8 @@ def report(rows: list[dict[str, Any]]) -> str:
     header = (
         "| domain | packages | parties | nposition import s | nposition solve s "
         "| nposition peak MiB | negmas load s | negmas solve s | negmas peak MiB "
-        "| speed-up (solve) | frontiers agree |"
+        "| speed-up (solve) | nposition analyze s (process) | negmas process s "
+        "| speed-up (process) | frontiers agree |"
     )
     lines = [header, "|" + "---|" * header.count(" | ") + "---|"]
     for row in rows:
@@ -536,7 +592,8 @@ def report(rows: list[dict[str, Any]]) -> str:
             f"| {domain.name} | {domain.size:,} | {len(domain.profiles)} "
             f"| {_seconds(np_run, 'import_s')} | {_seconds(np_run, 'solve_s')} | {_peak(np_run)} "
             f"| {_seconds(ng_run, 'import_s')} | {_seconds(ng_run, 'solve_s')} | {_peak(ng_run)} "
-            f"| {_ratio(np_run, ng_run)} | {agree} |"
+            f"| {_ratio(np_run, ng_run)} | {_whole(np_run.analyze_s)} "
+            f"| {_whole(ng_run.process_s)} | {_process_ratio(np_run, ng_run)} | {agree} |"
         )
     return "\n".join(lines)
 
@@ -610,6 +667,9 @@ def _plain(run: Run) -> dict[str, Any]:
     data.pop("frontier", None)
     return {
         "side": run.side,
+        "process_s": None if math.isinf(run.process_s) else run.process_s,
+        "analyze_s": None if math.isinf(run.analyze_s) else run.analyze_s,
+        "analyze_mib": run.analyze_mib,
         "import_s": None if math.isinf(run.import_s) else run.import_s,
         "solve_s": None if math.isinf(run.solve_s) else run.solve_s,
         "peak_mib": run.peak_mib,

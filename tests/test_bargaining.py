@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nposition.engine import utility
 from nposition.engine.bargaining import SOLUTIONS, bargain, disagreement
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
@@ -20,6 +19,7 @@ from nposition.model.case import Case, Issue, Option
 from nposition.model.tree import Expression, Member
 
 from .oracle import World, all_packages, raw_utility, rule_holds
+from .squeeze import PATHS, taking
 from .strategies import make_case, random_cases
 
 Vector = tuple[Fraction, ...]
@@ -80,14 +80,13 @@ def cases_with_reservations(draw: st.DrawFn) -> Case:
     return dataclasses.replace(case, parties=parties)
 
 
-@pytest.mark.parametrize("numpy_from", [utility.NUMPY_FROM, 1])
+@PATHS
 @settings(max_examples=120, deadline=None)
 @given(case=cases_with_reservations())
-def test_bargaining_matches_brute_force(numpy_from: int, case: Case) -> None:
-    """Frontier and all four solutions equal a brute force, in the plain and the numpy code paths."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(utility, "NUMPY_FROM", numpy_from)
-        patch.setattr("nposition.engine.bargaining.NUMPY_FROM", numpy_from)
+def test_bargaining_matches_brute_force(path: str, case: Case) -> None:
+    """Frontier and all four solutions equal a brute force, on every code path (plain, numpy,
+    chunked, sparse, listed: `tests.squeeze`)."""
+    with taking(path):
         space = Space(case.issues)
         valuation = Valuation(space, case.parties)
         zone = space.all_of(case.red_lines)
@@ -137,14 +136,13 @@ def test_disagreement_uses_reservation_then_status_quo() -> None:
     assert disagreement(with_both, space, valuation) == (0.4, seller_sq)
 
 
-@pytest.mark.parametrize("numpy_from", [utility.NUMPY_FROM, 1])
+@PATHS
 @settings(max_examples=60, deadline=None)
 @given(case=random_cases(v2=True))
-def test_v2_bargaining_is_over_existing_packages(numpy_from: int, case: Case) -> None:
-    """With n/a digits, constraints and value functions, bargaining over the zone equals brute force."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(utility, "NUMPY_FROM", numpy_from)
-        patch.setattr("nposition.engine.bargaining.NUMPY_FROM", numpy_from)
+def test_v2_bargaining_is_over_existing_packages(path: str, case: Case) -> None:
+    """With n/a digits, constraints and value functions, bargaining over the zone equals brute
+    force, on every code path."""
+    with taking(path):
         space = Space.of(case)
         found = bargain(
             Valuation(space, case.parties), space.all_of(case.red_lines), (0.0,) * len(case.parties)

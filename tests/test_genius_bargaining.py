@@ -15,6 +15,7 @@ from nposition.engine.utility import Valuation
 from nposition.formats.case_file import load_case
 from nposition.formats.genius_import import import_genius
 
+from .squeeze import SETTINGS, taking
 from .test_genius import GENIUS, LARGE, SMALL, genius_utility
 
 Vector = tuple[float, ...]
@@ -103,3 +104,27 @@ def test_camera_b(shared: Path, tmp_path: Path) -> None:
     """The same on CameraB (3,600 packages), from ../shared when present."""
     domain, profiles, _ = LARGE["CameraB"]
     check(shared / "genius" / "CameraB", domain, profiles, tmp_path / "case")
+
+
+def test_every_code_path_bargains_alike(shared: Path, tmp_path: Path) -> None:
+    """On CameraB (from ../shared), every code path finds the same frontier, package for package,
+    with the same floats, and the same four solutions (`tests.squeeze`)."""
+    domain, profiles, _ = LARGE["CameraB"]
+    folder = shared / "genius" / "CameraB"
+    import_genius(folder / domain, [folder / p for p in profiles], tmp_path / "case")
+    case = load_case(tmp_path / "case")
+    found = []
+    for path in SETTINGS:
+        with taking(path):
+            space = Space.of(case)
+            valuation = Valuation(space, case.parties)
+            result = bargain(valuation, space.full, disagreement(case, space, valuation))
+            found.append(
+                (
+                    result.candidates,
+                    result.frontier.points(),
+                    result.solutions,
+                    len(result.frontier),
+                )
+            )
+    assert all(f == found[0] for f in found[1:])

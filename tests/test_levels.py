@@ -15,6 +15,7 @@ from nposition.engine.levels import (
     nested_bits,
     relaxations,
     relaxed_zone,
+    relaxed_zones,
 )
 from nposition.engine.space import Space
 from nposition.errors import Location
@@ -218,3 +219,15 @@ def test_relaxations_are_the_mcses_of_the_family_of_levels(case):
     found, complete = relaxations(space, red)
     assert complete
     assert {tuple(sorted(r.levels.items())) for r in found} == expected
+
+
+@CASES
+@given(random_cases(v2=True), st.booleans())
+def test_zones_of_many_relaxations_share_their_base(case, within_half):
+    """`relaxed_zones` gives each relaxation's `relaxed_zone`, in order, within any set."""
+    red = case.red_lines
+    space = Space.of(case)
+    within = space.full & int("01" * space.raw_size, 2) if within_half else None
+    found, _ = relaxations(space, red, within=within)
+    zones = list(relaxed_zones(space, red, (r.levels for r in found), within))
+    assert zones == [relaxed_zone(space, red, r.levels, within) for r in found]

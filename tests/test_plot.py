@@ -15,6 +15,7 @@ from nposition.reports.plot import solution_points
 from nposition.workspace import Workspace
 
 from .conftest import CASES, REPO
+from .squeeze import PATHS, taking
 
 runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
@@ -148,3 +149,13 @@ def test_no_solution_is_said_on_the_picture(tmp_path: Path) -> None:
 
 
 PANEL_CHARS = 460 // 7
+
+
+@PATHS
+@pytest.mark.parametrize("case", ["kuril", "backstop"])
+def test_picture_is_the_same_on_every_code_path(path: str, case: str) -> None:
+    """The drawing (density cells, frontier, solutions) does not depend on the code path taken."""
+    with taking("plain"):
+        want = svg(Workspace(REPO / "positions", case).plot(None))
+    with taking(path):
+        assert svg(Workspace(REPO / "positions", case).plot(None)) == want

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nposition.engine.space import Space
+from nposition.engine import space as space_module
+from nposition.engine.space import Space, _doubled, _repeat
 from nposition.errors import Location, SpaceTooLargeError
+from nposition.limits import memory_needed
 from nposition.model import expr
 from nposition.model.case import Constraint, Issue, Option
 from nposition.model.tree import Const, Expression, Member
@@ -303,3 +305,29 @@ def test_absence_says_why_a_package_does_not_exist(case):
             assert (i in why.option_where_na) == (
                 conditional and not applies and package[i] != issue.na
             )
+
+
+def test_refusal_says_how_much_memory_the_space_would_need():
+    """Over the limit, the message gives a rough memory need that grows with the rules."""
+    issues = _issues([5] * 12)
+    with pytest.raises(SpaceTooLargeError, match=r"would take roughly 1\.5 GiB of memory"):
+        Space(issues, limit=1000, red_lines=30)
+    assert memory_needed(5**12, 30) < memory_needed(5**12, 40) < memory_needed(5**13, 40)
+
+
+@given(block=st.integers(0, (1 << 12) - 1), period=st.integers(12, 40), times=st.integers(0, 200))
+def test_periodic_bitsets_by_bytes_equal_doubling(block, period, times):
+    """A pattern repeated by bytes is the pattern repeated by doubling, for any period and count."""
+    assert _repeat(block, period, times) == _doubled(block, period, times)
+
+
+@given(issues=issue_lists(v2=True), data=st.data())
+def test_first_packages_through_a_narrow_window(issues, data):
+    """The first `limit` packages of a set are the same when looked for in a growing window."""
+    space = Space(issues)
+    bits = data.draw(st.integers(0, space.full), label="bits") & space.full
+    limit = data.draw(st.integers(1, 8), label="limit")
+    want = bit_positions(bits)[:limit]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(space_module, "_WINDOW", 1)
+        assert list(space.indices(bits, limit)) == want

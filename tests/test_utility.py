@@ -15,6 +15,7 @@ from nposition.engine.utility import Valuation
 from nposition.errors import Location
 from nposition.model.case import Issue, Option, Party, Rule, RuleKind, Scores
 from nposition.model.tree import Expression, Member
+from tests import squeeze
 from tests.oracle import World, all_packages, bit_positions, brute_utilities
 from tests.strategies import SOURCE, issue_lists, make_rule, random_cases
 
@@ -22,6 +23,7 @@ FAST = settings(max_examples=30, deadline=None)
 # NUMPY_FROM values that force each code path on the small spaces generated here
 PATHS = pytest.mark.parametrize("numpy_from", [1 << 30, 0], ids=["plain", "numpy"])
 TOL = 1e-9
+SQUEEZED = pytest.mark.parametrize("path", [p for p in squeeze.SETTINGS if p != "plain"])
 
 
 def _valuation(case, numpy_from):
@@ -246,3 +248,44 @@ def test_value_function_scores_options_and_na_scores_zero(numpy_from):
 
 def _when(issue, allowed):
     return Expression("(built)", Member(issue, frozenset(allowed)), Location("test"))
+
+
+@SQUEEZED
+@FAST
+@given(case=random_cases(v2=True), data=st.data())
+def test_every_code_path_gives_the_same_floats(path, case, data):
+    """Chunked, sparse, masked and listed sums give the plain path's floats exactly (the same
+    additions in the same order): utilities of any set, the scale, and `of`."""
+    with squeeze.taking("plain"):
+        space = Space.of(case)
+        plain = Valuation(space, case.parties)
+        candidates = data.draw(st.integers(0, space.full), label="candidates") & space.full
+        want = plain.values(candidates)
+        want_of = [plain.of(i) for i in space.indices(space.full)]
+    with squeeze.taking(path):
+        space = Space.of(case)
+        valuation = Valuation(space, case.parties)
+        got = valuation.values(candidates)
+        got_of = [valuation.of(i) for i in space.indices(space.full)]
+    assert valuation.scale == plain.scale
+    assert [int(i) for i in got.indices] == list(want.indices)
+    for x, y in zip(want.by_party, got.by_party, strict=True):
+        assert [float(u) for u in y] == list(x)
+    assert got_of == want_of
+
+
+@FAST
+@given(case=random_cases(v2=True), data=st.data())
+def test_reweighting_reuses_the_cells(case, data):
+    """New weights over the same space give what a fresh space gives (cells reused, not stale)."""
+    weights = {
+        r.key: data.draw(st.sampled_from([0.5, 1.0, 2.5, 3.0]), label=r.key)
+        for p in case.parties
+        for r in p.preferences
+    }
+    space = Space.of(case)
+    Valuation(space, case.parties).values(space.full)  # fills the caches with the stated weights
+    again = Valuation(space, case.parties, weights).values(space.full)
+    fresh_space = Space.of(case)
+    fresh = Valuation(fresh_space, case.parties, weights).values(fresh_space.full)
+    assert again == fresh

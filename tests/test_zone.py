@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nposition.engine import space as space_module
 from nposition.engine.space import Space
 from nposition.engine.zone import IssueStatus, acceptable, box_bits, boxes, overlap
 from nposition.errors import Location
@@ -233,3 +235,31 @@ def test_boxes_of_a_conditional_issue():
 
 def _when_a_is_o1():
     return Expression("a == o1", Member(0, frozenset({1})), Location("test"))
+
+
+@CASES
+@given(issues=issue_lists(v2=True), data=st.data())
+def test_projection_is_every_occurring_digit(issues, data):
+    """Per issue, the digits that occur in some package of a set, computed in one cascade."""
+    space = Space(issues)
+    bits = data.draw(st.integers(0, space.full), label="bits") & space.full
+    packages = [space.package(k) for k in bit_positions(bits)]
+    assert space.projection(bits) == tuple(
+        frozenset(p[i] for p in packages) for i in range(len(space.sizes))
+    )
+
+
+@CASES
+@given(issues=issue_lists(v2=True), data=st.data())
+def test_boxes_of_a_listed_set_are_the_bitset_boxes(issues, data):
+    """A small set handled as a list of packages gets exactly the boxes (and cut) of its bitset."""
+    space = Space(issues)
+    bits = data.draw(st.integers(0, space.full), label="bits") & space.full
+    limit = data.draw(st.integers(1, 6), label="max_boxes")
+    want = boxes(space, bits, limit)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(space_module, "SPARSE_SPACE", 0)
+        listed = Space(issues)
+        assert listed.sparse(bits) is not None
+        assert boxes(listed, bits, limit) == want
+        assert list(listed.indices(bits, limit)) == bit_positions(bits)[:limit]

@@ -110,7 +110,7 @@ def configure(
         typer.Option(
             "--max-packages",
             min=1,
-            help="Refuse outcome spaces larger than this (default 50,000,000; env NPOSITION_MAX_PACKAGES).",
+            help="Refuse outcome spaces larger than this (default 250,000,000; env NPOSITION_MAX_PACKAGES).",
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,

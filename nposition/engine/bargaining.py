@@ -18,14 +18,17 @@ Ties go to the larger utility sum, then to the first package in option order (lo
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from nposition.engine.space import Space
-from nposition.engine.utility import GRAIN, NUMPY_FROM, Valuation
+from nposition.engine.utility import GRAIN, Valuation
 from nposition.model.case import Case
+
+if TYPE_CHECKING:
+    from nposition.engine.grid import Basis
 
 
 class Solution(StrEnum):
@@ -49,12 +52,94 @@ class Point:
     utilities: tuple[float, ...]
 
 
+class Distinct(NamedTuple):
+    """A frontier's distinct utility vectors: each with its first package and how many share it."""
+
+    vectors: Any  # per party, a list or array of utilities
+    first: Any  # the lowest package number with each vector
+    counts: Any  # the frontier packages with each vector
+
+    @property
+    def size(self) -> int:
+        return len(self.first)
+
+
+class Frontier:
+    """The Pareto frontier of a set of packages, in package order.
+
+    Held as a list of points on small spaces and as numpy arrays on large ones, where it may
+    run to millions of packages: only the packages asked for (`points`) become Python objects.
+    """
+
+    __slots__ = ("_distinct", "indices", "utilities")
+
+    def __init__(self, indices: Any, utilities: Sequence[Any]) -> None:
+        self.indices = indices  # ascending package numbers: a list, or an int64 array
+        self.utilities = tuple(utilities)  # per party, aligned with `indices`
+        self._distinct: Distinct | None = None
+
+    @classmethod
+    def of(cls, points: Sequence[Point], parties: int) -> Frontier:
+        """A frontier from points in package order."""
+        return cls(
+            [p.index for p in points], [[p.utilities[k] for p in points] for k in range(parties)]
+        )
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __iter__(self) -> Iterator[Point]:
+        return iter(self.points())
+
+    def points(self, limit: int | None = None) -> list[Point]:
+        """The first `limit` packages (all by default) with their utilities."""
+        indices = self.indices[:limit]
+        columns = [u[:limit] for u in self.utilities]
+        if not isinstance(indices, list):
+            indices, columns = indices.tolist(), [c.tolist() for c in columns]
+        return [Point(i, tuple(u)) for i, *u in zip(indices, *columns, strict=True)]
+
+    def distinct(self) -> Distinct:
+        """The distinct utility vectors, in the order of their first packages."""
+        if self._distinct is None:
+            if isinstance(self.indices, list):
+                found: dict[tuple[float, ...], list[int]] = {}
+                for p in self.points():
+                    entry = found.setdefault(p.utilities, [p.index, 0])
+                    entry[1] += 1
+                vectors = list(found)
+                self._distinct = Distinct(
+                    [[v[k] for v in vectors] for k in range(len(self.utilities))],
+                    [found[v][0] for v in vectors],
+                    [found[v][1] for v in vectors],
+                )
+            else:
+                from nposition.engine.frontier import first_of_each
+
+                self._distinct = first_of_each(self.indices, self.utilities)
+        return self._distinct
+
+    def ties(self, utilities: Sequence[float]) -> int:
+        """How many frontier packages have exactly these utilities."""
+        found = self.distinct()
+        columns = found.vectors
+        if isinstance(found.first, list):
+            for k in range(found.size):
+                if all(col[k] == u for col, u in zip(columns, utilities, strict=True)):
+                    return int(found.counts[k])
+            return 0
+        same = columns[0] == utilities[0]
+        for col, u in zip(columns[1:], utilities[1:], strict=True):
+            same &= col == u
+        return int(found.counts[same].sum())
+
+
 class Bargain(NamedTuple):
     """The frontier and the solutions over one set of packages."""
 
     disagreement: tuple[float, ...]
     candidates: int  # individually rational packages
-    frontier: tuple[Point, ...]  # in package order
+    frontier: Frontier  # in package order
     solutions: dict[str, Point | None]
 
 
@@ -71,30 +156,48 @@ def disagreement(case: Case, space: Space, valuation: Valuation) -> tuple[float,
     )
 
 
-def bargain(valuation: Valuation, bits: int, point: Sequence[float]) -> Bargain:
+def bargain(valuation: Valuation, bits: int | Basis, point: Sequence[float]) -> Bargain:
     """Frontier and solutions over the packages of `bits`, with disagreement `point`."""
-    values = valuation.values(bits)
-    if values.size >= NUMPY_FROM:
-        candidates, frontier = _frontier_numpy(values.indices, values.by_party, point)
+    if valuation.large:
+        from nposition.engine.frontier import rational_frontier
+
+        candidates, indices, utilities = rational_frontier(valuation.batches(bits), point)
+        frontier = Frontier(indices, utilities)
     else:
-        candidates, frontier = _frontier_python(values.indices, values.by_party, point)
+        assert isinstance(bits, int)
+        values = valuation.values(bits)
+        candidates, points = _frontier_python(values.indices, values.by_party, point)
+        frontier = Frontier.of(points, len(point))
     return Bargain(tuple(point), candidates, frontier, solve(frontier, point))
 
 
-def solve(frontier: Sequence[Point], point: Sequence[float]) -> dict[str, Point | None]:
+def solve(frontier: Frontier, point: Sequence[float]) -> dict[str, Point | None]:
     """The four solutions on a frontier (None for each when it is empty)."""
-    if not frontier:
+    if not len(frontier):
         return dict.fromkeys(SOLUTIONS)
     # Packages with equal utilities tie on every criterion: judge each vector once, keeping its
-    # lowest-index package (the tie-break), which makes large frontiers cheap to solve.
-    first: dict[tuple[float, ...], Point] = {}
-    for p in frontier:
-        if p.utilities not in first or p.index < first[p.utilities].index:
-            first[p.utilities] = p
-    frontier = list(first.values())
-    exact = {p.index: tuple(_Q.of(u) for u in p.utilities) for p in frontier}
+    # lowest-index package (the tie-break). On a large frontier numpy first sets aside the
+    # vectors that cannot win (see `frontier.contenders`); the rest are judged exactly.
+    found = frontier.distinct()
     base = tuple(_Q.of(d) for d in point)
-    ideal = [max(exact[p.index][k] for p in frontier) for k in range(len(point))]
+    # `_Q.of` never decreases (a larger grid value reads as at least as large a fraction), so
+    # the exact ideal is the fraction of the largest float.
+    ideal = [
+        _Q.of(float(max(col) if isinstance(col, list) else col.max())) for col in found.vectors
+    ]
+    if isinstance(found.first, list) or found.size <= EXACT_ALL:
+        candidates = {name: _points(found, range(found.size)) for name in SOLUTIONS}
+    else:
+        from nposition.engine.frontier import contenders
+
+        spans = [float(i - d) if i > d else 0.0 for i, d in zip(ideal, base, strict=True)]
+        chosen = contenders(found.vectors, point, spans)
+        candidates = {name: _points(found, chosen[name]) for name in SOLUTIONS}
+    exact: dict[int, tuple[_Q, ...]] = {}
+    for ps in candidates.values():
+        for p in ps:
+            if p.index not in exact:
+                exact[p.index] = tuple(_Q.of(u) for u in p.utilities)
 
     def gains(p: Point) -> list[_Q]:
         return [u - d for u, d in zip(exact[p.index], base, strict=True)]
@@ -115,9 +218,18 @@ def solve(frontier: Sequence[Point], point: Sequence[float]) -> dict[str, Point 
         Solution.UTILITARIAN: total,
     }
     return {
-        name: max(frontier, key=lambda p, f=f: (f(p), total(p), -p.index))  # type: ignore[misc]
+        name: max(candidates[name], key=lambda p, f=f: (f(p), total(p), -p.index))  # type: ignore[misc]
         for name, f in criteria.items()
     }
+
+
+EXACT_ALL = 64  # distinct frontier vectors judged exactly without a numpy pre-selection
+
+
+def _points(found: Distinct, which: Iterable[int]) -> list[Point]:
+    """The distinct vectors `which`, each as its first package."""
+    columns = found.vectors
+    return [Point(int(found.first[k]), tuple(float(col[k]) for col in columns)) for k in which]
 
 
 class _Q:
@@ -161,6 +273,9 @@ class _Q:
 
     def __truediv__(self, other: _Q) -> _Q:
         return _Q(self.num * other.den, self.den * other.num)
+
+    def __float__(self) -> float:
+        return self.num / self.den
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Q) and self.num * other.den == other.num * self.den
@@ -206,69 +321,3 @@ def _dominates(a: Sequence[float], b: Sequence[float]) -> bool:
     return all(x >= y for x, y in zip(a, b, strict=True)) and any(
         x > y for x, y in zip(a, b, strict=True)
     )
-
-
-def _frontier_numpy(
-    indices: Any, by_party: Sequence[Any], point: Sequence[float]
-) -> tuple[int, tuple[Point, ...]]:
-    import numpy as np
-
-    utilities = np.column_stack(by_party)
-    rational = np.all(utilities >= np.asarray(point), axis=1)
-    utilities, indices = utilities[rational], np.asarray(indices)[rational]
-    keep = _frontier_2d(utilities) if utilities.shape[1] == 2 else _frontier_nd(utilities)
-    chosen = utilities[keep]
-    points = [
-        Point(i, tuple(row)) for i, row in zip(indices[keep].tolist(), chosen.tolist(), strict=True)
-    ]
-    return int(rational.sum()), tuple(points)  # `indices` ascend, so this is package order
-
-
-def _frontier_nd(utilities: Any) -> Any:
-    """The non-dominated rows of an (n, d) array, as a boolean mask.
-
-    Packages share utility vectors massively (sums of a few weights), so the distinct vectors are
-    found first with one sort. Among them, the highest sum is never dominated by a remaining
-    vector, nor by a removed one (dominance is transitive), so it is on the frontier; it removes
-    every vector it dominates, and the next highest follows.
-    """
-    import numpy as np
-
-    if not len(utilities):
-        return np.zeros(0, dtype=bool)
-    order = np.lexsort(utilities.T[::-1])
-    ordered = utilities[order]
-    starts = np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)]
-    distinct = ordered[starts]
-    group = np.empty(len(utilities), dtype=np.int64)
-    group[order] = np.cumsum(starts) - 1
-    by_sum = np.argsort(-distinct.sum(axis=1), kind="stable")
-    rest, rest_id = distinct[by_sum], by_sum
-    on_frontier = np.zeros(len(distinct), dtype=bool)
-    while len(rest):
-        top = rest[0]
-        on_frontier[rest_id[0]] = True
-        alive = ~(np.all(rest <= top, axis=1) & np.any(rest < top, axis=1))
-        alive[0] = False
-        rest, rest_id = rest[alive], rest_id[alive]
-    return on_frontier[group]
-
-
-def _frontier_2d(utilities: Any) -> Any:
-    """The non-dominated rows of an (n, 2) array, as a boolean mask, by one sort and a sweep."""
-    import numpy as np
-
-    if not len(utilities):
-        return np.zeros(0, dtype=bool)
-    order = np.lexsort((-utilities[:, 1], -utilities[:, 0]))  # first party's best first
-    first, second = utilities[order, 0], utilities[order, 1]
-    starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])  # groups of equal `first`
-    group = np.cumsum(np.r_[True, first[1:] != first[:-1]]) - 1
-    best_so_far = np.maximum.accumulate(second)
-    # The best `second` among packages with a strictly larger `first`.
-    before = np.where(starts > 0, best_so_far[np.maximum(starts - 1, 0)], -np.inf)[group]
-    top_of_group = second[starts][group]
-    dominated = (before >= second) | (top_of_group > second)
-    mask = np.zeros(len(utilities), dtype=bool)
-    mask[order[~dominated]] = True
-    return mask

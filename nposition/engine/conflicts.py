@@ -58,9 +58,11 @@ class _Oracle:
         for r in members(mask):
             acc &= self.bits[r]
         for r in range(len(self.bits)):
-            if not mask >> r & 1 and acc & self.bits[r]:
-                acc &= self.bits[r]
-                mask |= 1 << r
+            if not mask >> r & 1:
+                kept = acc & self.bits[r]  # one whole-space AND serves the test and the update
+                if kept:
+                    acc = kept
+                    mask |= 1 << r
         return mask
 
 

@@ -15,7 +15,7 @@ so the levels nest even in a case where a fallback is not weaker than the level 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from nposition.engine.conflicts import DEFAULT_MAX_SETS, dualize, members
@@ -50,8 +50,8 @@ class Relaxation(NamedTuple):
 
 def nested_bits(space: Space, rule: Rule, k: int) -> int:
     """The packages that level k of a red line accepts: those that it or a stronger level does."""
-    bits = 0
-    for j in range(min(k, len(rule.fallbacks) + 1) + 1):
+    bits = space.level_bits(rule, 0)  # the cached bitset itself, not a copy, for level 0
+    for j in range(1, min(k, len(rule.fallbacks) + 1) + 1):
         bits |= space.level_bits(rule, j)
     return bits
 
@@ -87,6 +87,12 @@ def relaxations(
             owner.append(i)
     found = dualize(family, universe, max_sets, up=up, find_conflicts=False)
     return _translate(found.corrections, red_lines, owner), found.complete
+
+
+def dropping(corrections: Sequence[int], red_lines: Sequence[Rule]) -> tuple[Relaxation, ...]:
+    """The relaxations of red lines without fallbacks, from the minimal correction sets of the
+    stated rules (as `dualize` finds them with the conflicts): each drops its rules."""
+    return _translate(corrections, red_lines, list(range(len(red_lines))))
 
 
 def _translate(
@@ -127,6 +133,40 @@ def conflicts_and_relaxations(
         return Dual(stated.conflicts, relaxed, stated.complete)
     relaxed, complete = relaxations(space, red_lines, max_sets)
     return Dual(stated.conflicts, relaxed, stated.complete and complete)
+
+
+def relaxed_zones(
+    space: Space,
+    red_lines: Sequence[Rule],
+    found: Iterable[Mapping[int, int]],
+    within: int | None = None,
+) -> Iterator[int]:
+    """`relaxed_zone` of each of many relaxations (`levels` maps), one at a time.
+
+    The red lines that none of them touches hold as stated in every zone: they are ANDed once,
+    and each zone only adds the rules it touches, so many concessions over a large space cost
+    a few whole-space operations each rather than one per red line.
+    """
+    found = list(found)
+    touched = sorted({i for levels in found for i in levels})
+    base = space.full if within is None else within & space.full
+    for i, rule in enumerate(red_lines):
+        if i not in touched:
+            base &= nested_bits(space, rule, 0)
+    fallen: dict[tuple[int, int], int] = {}  # the union of levels 0..k, made once per level
+    for levels in found:
+        bits = base
+        for i in touched:
+            k = levels.get(i, 0)
+            if k > len(red_lines[i].fallbacks):
+                continue  # dropped: holds everywhere
+            if k == 0:
+                bits &= nested_bits(space, red_lines[i], 0)
+                continue
+            if (i, k) not in fallen:
+                fallen[i, k] = nested_bits(space, red_lines[i], k)
+            bits &= fallen[i, k]
+        yield bits
 
 
 def relaxed_zone(

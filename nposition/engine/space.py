@@ -14,15 +14,22 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import NamedTuple
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from nposition.errors import SpaceTooLargeError
-from nposition.limits import max_packages
+from nposition.limits import max_packages, memory_needed
 from nposition.model.case import Case, Constraint, Issue, Rule
 from nposition.model.tree import And, Const, Implies, Linear, Member, Node, Not, Or
 
 _NONZERO_BYTE = re.compile(rb"[^\x00]")
+# Up to this many raw packages (8 MiB a bitset), the bitsets of digits are kept once made; above,
+# only the last KEEP_DIGITS made, rather than a whole-space bitset per option tested being held
+# for the whole run (one is made again in tens of milliseconds).
+CACHE_DIGITS, KEEP_DIGITS = 1 << 26, 8
+# A set of at most SPARSE packages in a space of at least SPARSE_SPACE raw packages is listed.
+SPARSE, SPARSE_SPACE = 1 << 16, 1 << 22
+_WINDOW = 1 << 16  # bits: the first window `indices` looks in for the first packages of a set
 
 
 class Space:
@@ -33,7 +40,9 @@ class Space:
         issues: Sequence[Issue],
         limit: int | None = None,
         constraints: Sequence[Constraint] = (),
+        red_lines: int = 0,
     ) -> None:
+        """`red_lines` (with their fallback levels) only sizes the memory estimate of a refusal."""
         self.issues = tuple(issues)
         self.sizes = tuple(len(i.options) + (i.applies_when is not None) for i in self.issues)
         self.raw_size = math.prod(self.sizes)
@@ -44,9 +53,11 @@ class Space:
             what = (
                 "combinations of options (n/a counted as an option)" if conditional else "packages"
             )
+            need = memory_needed(self.raw_size, red_lines + len(constraints))
             raise SpaceTooLargeError(
                 f"the outcome space has {self.raw_size:,} {what} ({shape}); the limit is "
-                f"{limit:,} (raise it with --max-packages or NPOSITION_MAX_PACKAGES, or merge options)"
+                f"{limit:,} (raise it with --max-packages or NPOSITION_MAX_PACKAGES, or merge "
+                f"options); analysing it would take roughly {_size(need)} of memory"
             )
         strides = [1] * len(self.sizes)
         for i in range(len(self.sizes) - 2, -1, -1):
@@ -57,6 +68,9 @@ class Space:
         self._linear: dict[Linear, int] = {}  # raw
         self._members: dict[tuple[int, frozenset[int]], int] = {}  # within `full`
         self._levels: dict[tuple[Rule, int], int] = {}
+        # What the layers above work out once per space (a party's cells, a preference's table).
+        self.memo: dict[Hashable, Any] = {}
+        self._sparse: tuple[int, Any] | None = None  # the last set `sparse` was asked about
         # Where each conditional issue is n/a exactly where it does not apply, on the raw space.
         self.structure = self.everything
         for i, issue in enumerate(self.issues):
@@ -75,7 +89,8 @@ class Space:
     @classmethod
     def of(cls, case: Case, limit: int | None = None) -> Space:
         """The space of a case: its issues and its constraints."""
-        return cls(case.issues, limit, case.constraints)
+        levels = sum(1 + len(r.fallbacks) for r in case.red_lines)
+        return cls(case.issues, limit, case.constraints, levels)
 
     def na(self, issue: int) -> int | None:
         """The digit that stands for n/a on `issue`, or None when the issue always applies."""
@@ -97,8 +112,32 @@ class Space:
                     block |= ((1 << stride) - 1) << (d * stride)
                 period = stride * size
                 bits = _repeat(block, period, self.raw_size // period)
+            if self.raw_size > CACHE_DIGITS and len(self._digits) >= KEEP_DIGITS:
+                del self._digits[next(iter(self._digits))]  # the oldest: bounded memory
             self._digits[key] = bits
         return bits
+
+    def projection(self, bits: int) -> tuple[frozenset[int], ...]:
+        """Per issue, the digits (n/a too) that occur in some package of `bits`.
+
+        Issue by issue from the first: the set's slices for each digit of the issue are ORed
+        into one set over the remaining issues, which the next issue slices in turn. Each step
+        works on a set `size` times smaller than the last, so the whole costs a few passes over
+        `bits`, not one AND per option.
+        """
+        out = []
+        rest = bits
+        for size, stride in zip(self.sizes, self.strides, strict=True):
+            mask = (1 << stride) - 1
+            found, folded = [], 0
+            for d in range(size):
+                part = (rest >> (d * stride)) & mask if d else rest & mask
+                if part:
+                    found.append(d)
+                    folded |= part
+            out.append(frozenset(found))
+            rest = folded
+        return tuple(out)
 
     def option_bits(self, issue: int, option: int) -> int:
         """The packages whose digit on `issue` is `option` (the n/a digit too)."""
@@ -228,10 +267,45 @@ class Space:
         )
         return Absence(broken, tuple(na_where_applies), tuple(option_where_na))
 
+    def sparse(self, bits: int) -> Any:
+        """The package numbers of `bits` (an ascending numpy array) when it is a small set in a
+        large space, else None.
+
+        A few dozen packages in a space of hundreds of millions are cheaper to handle as a list
+        than as a whole-space integer: boxes, the first packages and the utilities of a
+        concession's zone all use the list, made once (the last set asked about is kept).
+        """
+        if self.raw_size < SPARSE_SPACE:
+            return None
+        memo = self._sparse
+        if memo is not None and memo[0] is bits:
+            return memo[1]
+        found = None
+        if bits.bit_count() <= SPARSE:
+            from nposition.engine.grid import packed, positions  # numpy: large spaces only
+
+            found = positions(packed(bits, self.raw_size))
+        self._sparse = (bits, found)
+        return found
+
     def indices(self, bits: int, limit: int | None = None) -> Iterator[int]:
         """The package numbers in a bitset, in increasing order, at most `limit` of them."""
         if bits == 0 or limit == 0:
             return
+        listed = self.sparse(bits)
+        if listed is not None:
+            yield from listed[:limit].tolist()
+            return
+        if limit is not None:
+            # The first few set bits lie in a low window of a large set, most often: look there
+            # first, widening it, rather than converting the whole set to bytes.
+            window = _WINDOW
+            while window < bits.bit_length():
+                low = bits & ((1 << window) - 1)
+                if low.bit_count() >= limit:
+                    bits = low
+                    break
+                window *= 16
         data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
         count = 0
         for m in _NONZERO_BYTE.finditer(data):
@@ -243,6 +317,13 @@ class Space:
                     count += 1
                     if count == limit:
                         return
+
+
+def _size(count: int) -> str:
+    """Bytes as `1.2 GiB` or `300 MiB`."""
+    if count >= 1 << 30:
+        return f"{count / (1 << 30):,.1f} GiB"
+    return f"{count / (1 << 20):,.0f} MiB"
 
 
 class Absence(NamedTuple):
@@ -257,6 +338,21 @@ class Absence(NamedTuple):
 
 
 def _repeat(block: int, period: int, times: int) -> int:
+    """`block` (a pattern `period` bits long) repeated `times` times.
+
+    Eight periods fill a whole number of bytes, so past a few repetitions the pattern is
+    repeated as bytes (a copy) and turned into an integer once, instead of by doubling (which
+    makes a new integer per step).
+    """
+    if times < 32:
+        return _doubled(block, period, times)
+    eight = _doubled(block, period, 8).to_bytes(period, "little")  # 8 * period bits
+    whole, rest = divmod(times, 8)
+    tail = _doubled(block, period, rest).to_bytes((rest * period + 7) // 8, "little")
+    return int.from_bytes(eight * whole + tail, "little")
+
+
+def _doubled(block: int, period: int, times: int) -> int:
     """`block` (a pattern `period` bits long) repeated `times` times, by doubling."""
     result, length = 0, 0
     chunk, chunk_len = block, period

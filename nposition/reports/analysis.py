@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from nposition.engine import conflicts as dual
 from nposition.engine.bargaining import MAX_LISTED, Point, Solution, bargain, disagreement
-from nposition.engine.levels import Relaxation, relaxations, relaxed_zone
+from nposition.engine.levels import (
+    Relaxation,
+    dropping,
+    relaxations,
+    relaxed_zone,
+    relaxed_zones,
+)
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
 from nposition.engine.zone import (
@@ -16,7 +22,6 @@ from nposition.engine.zone import (
     IssueStatus,
     acceptable,
     boxes,
-    options_in,
     overlap,
 )
 from nposition.model.case import Case, Rule, number
@@ -65,16 +70,15 @@ def analyze(
     sets = [acceptable(space, p) for p in case.parties]
     zone_bits = space.all_of(case.red_lines)
     valuation = Valuation(space, case.parties)
-    conflicts, concessions, complete = _enumerate(case, space, valuation, limit, by)
+    conflicts, found, cheapest, complete = _enumerate(case, space, valuation, limit, by)
     zone = view(case, space, zone_bits, limit)
-    basis = zone_bits or (concessions[0].bits if concessions else 0)
+    basis = zone_bits or cheapest
     solutions = (
-        _solutions(case, space, valuation, basis, () if zone_bits else concessions[0].found.rules)
+        _solutions(case, space, valuation, basis, () if zone_bits else found[0].rules)
         if basis
         else None
     )
     overlaps = overlap(space, case, sets)
-    found = tuple(c.found for c in concessions)
     return Analysis(
         case=case.id,
         title=case.title,
@@ -91,7 +95,7 @@ def analyze(
         conflicts=conflicts,
         concessions=found,
         complete=complete,
-        verdict=_verdict(case, space, zone, conflicts, concessions, overlaps, complete),
+        verdict=_verdict(case, space, zone, conflicts, found, cheapest, overlaps, complete),
         solutions=solutions,
         sensitivity=(
             _sensitivity(case, space, basis, sensitivity_runs, seed, step)
@@ -110,31 +114,39 @@ def _coalitions(case: Case, space: Space, sets: list[int]) -> Coalitions:
     return coalitions([p.id for p in case.parties], sets, space.full)
 
 
-class Opened(NamedTuple):
-    """A concession and the packages it opens (kept for bargaining over the cheapest)."""
-
-    found: Concession
-    bits: int
-
-
 def _enumerate(
     case: Case, space: Space, valuation: Valuation, limit: int, by: Sequence[str]
-) -> tuple[tuple[Conflict, ...], tuple[Opened, ...], bool]:
-    """The conflicts and the concessions, each in report order, and whether both are complete."""
+) -> tuple[tuple[Conflict, ...], tuple[Concession, ...], int, bool]:
+    """The conflicts and the concessions, each in report order, the packages the first
+    concession opens (kept for bargaining over it), and whether both lists are complete."""
     red = list(case.red_lines)
-    stated = dual.dualize([space.rule_bits(r) for r in red], space.full)
-    conflicts = sorted(
-        (_conflict(case, space, [red[i] for i in dual.members(m)]) for m in stated.conflicts),
-        key=lambda c: (len(c.rules), c.rules),
-    )
     movable = [r for r in red if not by or r.party in by]
     fixed = space.all_of([r for r in red if by and r.party not in by])
-    found, complete = relaxations(space, movable, within=fixed)
-    opened = sorted(
-        (_concession(case, space, valuation, movable, r, limit, fixed) for r in found),
-        key=lambda o: rank(o.found),
+    stated = dual.dualize([space.rule_bits(r) for r in red], space.full)
+    if not by and space.full and not any(r.fallbacks for r in red):
+        # Without fallbacks the minimal relaxations are the minimal correction sets the same
+        # enumeration found: one enumeration serves both.
+        found, complete = dropping(stated.corrections, red), stated.complete
+    else:
+        found, done = relaxations(space, movable, within=fixed)
+        complete = stated.complete and done
+    raw: dict[Rule, int] = {}  # each red line over the raw space, for `_through`
+    conflicts = sorted(
+        (_conflict(case, space, [red[i] for i in dual.members(m)], raw) for m in stated.conflicts),
+        key=lambda c: (len(c.rules), c.rules),
     )
-    return tuple(conflicts), tuple(opened), stated.complete and complete
+    raw.clear()
+    # One opened zone at a time: only the first in report order is kept, for bargaining.
+    opened: list[Concession] = []
+    first: tuple[Concession, int] | None = None
+    zones = relaxed_zones(space, movable, (r.levels for r in found), fixed)
+    for relaxation, bits in zip(found, zones, strict=True):
+        concession = _concession(case, space, valuation, movable, relaxation, limit, bits)
+        opened.append(concession)
+        if first is None or rank(concession) < rank(first[0]):
+            first = (concession, bits)
+    opened.sort(key=rank)  # stable: equal ranks keep the order found, as `first` does
+    return tuple(conflicts), tuple(opened), first[1] if first else 0, complete
 
 
 def rank(c: Concession) -> tuple[float, int, tuple[str, ...]]:
@@ -192,14 +204,14 @@ def _solutions(
         disagreement={p.id: d for p, d in zip(case.parties, point, strict=True)},
         candidates=found.candidates,
         pareto_size=len(found.frontier),
-        pareto_distinct=len({p.utilities for p in found.frontier}),
-        pareto=tuple(utility_point(case, space, p) for p in found.frontier[:MAX_LISTED]),
+        pareto_distinct=found.frontier.distinct().size,
+        pareto=tuple(utility_point(case, space, p) for p in found.frontier.points(MAX_LISTED)),
         points={
             Solution(name): None if p is None else utility_point(case, space, p)
             for name, p in found.solutions.items()
         },
         ties={
-            Solution(name): sum(1 for q in found.frontier if q.utilities == p.utilities)
+            Solution(name): found.frontier.ties(p.utilities)
             for name, p in found.solutions.items()
             if p is not None
         },
@@ -250,27 +262,31 @@ def rule_issues(case: Case, rules: list[Rule]) -> tuple[str, ...]:
     return tuple(case.issues[i].id for i in sorted(used))
 
 
-def _conflict(case: Case, space: Space, rules: list[Rule]) -> Conflict:
+def _conflict(case: Case, space: Space, rules: list[Rule], raw: dict[Rule, int]) -> Conflict:
     rules = sorted(rules, key=lambda r: r.key)
     return Conflict(
         rules=tuple(r.key for r in rules),
         parties=tuple(sorted({r.party for r in rules})),
         issues=rule_issues(case, rules),
         citations=tuple(citation(r) for r in rules),
-        constraints=_through(case, space, rules),
+        constraints=_through(case, space, rules, raw),
     )
 
 
-def _through(case: Case, space: Space, rules: list[Rule]) -> tuple[str, ...]:
+def _through(case: Case, space: Space, rules: list[Rule], raw: dict[Rule, int]) -> tuple[str, ...]:
     """The constraints that make these red lines clash: each one that, alone left out, lets some
-    package satisfy them (all of them when only leaving several out would)."""
+    package satisfy them (all of them when only leaving several out would). `raw` keeps each
+    rule's raw bitset from one conflict to the next."""
     if not case.constraints:
         return ()
     held = space.structure  # packages that respect every applies_when, constraints aside
     for rule in rules:
-        ok = space.eval_raw(rule.require.node) if rule.require is not None else space.everything
-        if rule.when is not None:
-            ok |= space.everything ^ space.eval_raw(rule.when.node)
+        ok = raw.get(rule)
+        if ok is None:
+            ok = space.eval_raw(rule.require.node) if rule.require is not None else space.everything
+            if rule.when is not None:
+                ok |= space.everything ^ space.eval_raw(rule.when.node)
+            raw[rule] = ok
         held &= ok
     if not held:
         return ()  # they clash whatever the constraints
@@ -293,16 +309,20 @@ def _concession(
     red: Sequence[Rule],
     relaxation: Relaxation,
     limit: int,
-    within: int,
-) -> Opened:
-    bits = relaxed_zone(space, red, relaxation.levels, within)
+    bits: int,
+) -> Concession:
+    """A relaxation in the report's terms, with the zone it opens (`bits`) and its best package."""
     index = best_package(valuation, bits)
     best = None if index is None else utility_point(case, space, Point(index, valuation.of(index)))
-    return Opened(concession_of(case, red, relaxation, view(case, space, bits, limit), best), bits)
+    return concession_of(case, red, relaxation, view(case, space, bits, limit), best)
 
 
 def best_package(valuation: Valuation, bits: int) -> int | None:
     """The package of `bits` with the highest total utility; ties go to the lowest index."""
+    if valuation.large:
+        from nposition.engine.frontier import best_total
+
+        return best_total(valuation.batches(bits))
     values = valuation.values(bits)
     if not values.size:
         return None
@@ -330,7 +350,8 @@ def _verdict(
     space: Space,
     zone: ZoneView,
     conflicts: tuple[Conflict, ...],
-    concessions: tuple[Opened, ...],
+    concessions: tuple[Concession, ...],
+    cheapest: int,
     overlaps: list[IssueOverlap],
     complete: bool = True,
 ) -> str:
@@ -348,8 +369,8 @@ def _verdict(
     else:
         text += ", although every issue has common options (the clash is across issues)"
     if concessions:
-        c, bits = concessions[0]
-        tied = [o.found for o in concessions if rank(o.found)[:2] == rank(c)[:2]]
+        c = concessions[0]
+        tied = [o for o in concessions if rank(o)[:2] == rank(c)[:2]]
         if len(tied) > 1:
             shown = "; or ".join(t.describe() for t in tied[:3])
             more = f"; and {len(tied) - 3:,} more" if len(tied) > 3 else ""
@@ -363,7 +384,7 @@ def _verdict(
         else:
             text += f". The cheapest concession is to {c.describe()} (cost {number(c.cost)}), which opens "
         text += f"{c.zone.size:,} package{'s' if c.zone.size != 1 else ''}"
-        settled = common_options(case, space, bits)
+        settled = common_options(case, space, cheapest)
         if settled:
             text += f", all with {', '.join(settled)}"
     return text + ("" if text.endswith(".") else ".")
@@ -379,8 +400,9 @@ def concession_zone(case: Case, space: Space, concession: Concession) -> int:
 def common_options(case: Case, space: Space, bits: int) -> list[str]:
     """`issue=option` for each issue on which every package of `bits` has the same option."""
     out = []
+    projection = space.projection(bits)
     for i, issue in enumerate(case.issues):
-        options = options_in(space, bits, i)
+        options = projection[i]
         if len(options) == 1:
             (digit,) = options
             out.append(f"{issue.id}={option_id(issue, digit) or 'n/a'}")

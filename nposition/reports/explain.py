@@ -106,7 +106,8 @@ def explain(
             )
         )
     open_issues = [i for i in range(len(case.issues)) if i not in fixed]
-    na = {i for i in open_issues if options_in(space, completions, i) == {case.issues[i].na}}
+    projection = space.projection(completions)
+    na = {i for i in open_issues if projection[i] == {case.issues[i].na}}
     return Explanation(
         case=case.id,
         scenario=scenario,

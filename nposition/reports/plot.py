@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from nposition.engine.bargaining import Bargain, Point, bargain, disagreement
 from nposition.engine.space import Space
-from nposition.engine.utility import NUMPY_FROM, Valuation
+from nposition.engine.utility import Valuation
 from nposition.errors import UsageError
 from nposition.model.case import Case
 
@@ -75,27 +75,38 @@ class Layer:
 
 def _layer(valuation: Valuation, bits: int) -> Layer:
     """Count the packages of `bits` per grid cell of each pair of parties' utilities."""
-    values = valuation.values(bits)
     panels = pairs(len(valuation.parties))
-    cells: dict[tuple[int, int], dict[tuple[float, float], int]] = {}
-    if values.size >= NUMPY_FROM:
+    size = 0
+    if valuation.large:
         import numpy as np
 
-        grid = [np.round(np.asarray(u) * GRID).astype(np.int64) for u in values.by_party]
-        for a, b in panels:
-            counts = np.bincount(grid[a] * (GRID + 1) + grid[b], minlength=(GRID + 1) ** 2)
-            cells[(a, b)] = {
-                (int(c) // (GRID + 1) / GRID, int(c) % (GRID + 1) / GRID): int(counts[c])
-                for c in np.flatnonzero(counts)
-            }
-        return Layer(values.size, cells)
+        counts = {panel: np.zeros((GRID + 1) ** 2, dtype=np.int64) for panel in panels}
+        for values in valuation.batches(bits):  # a chunk at a time: no whole-space array
+            size += values.size
+            grid = [np.round(np.asarray(u) * GRID).astype(np.int64) for u in values.by_party]
+            for a, b in panels:
+                counts[a, b] += np.bincount(
+                    grid[a] * (GRID + 1) + grid[b], minlength=(GRID + 1) ** 2
+                )
+        return Layer(
+            size,
+            {
+                panel: {
+                    (int(c) // (GRID + 1) / GRID, int(c) % (GRID + 1) / GRID): int(found[c])
+                    for c in np.flatnonzero(found)
+                }
+                for panel, found in counts.items()
+            },
+        )
+    values = valuation.values(bits)
     rounded = [[round(float(u) * GRID) / GRID for u in party] for party in values.by_party]
+    layer: dict[tuple[int, int], dict[tuple[float, float], int]] = {}
     for a, b in panels:
         found: dict[tuple[float, float], int] = {}
         for key in zip(rounded[a], rounded[b], strict=True):
             found[key] = found.get(key, 0) + 1
-        cells[(a, b)] = dict(sorted(found.items()))
-    return Layer(values.size, cells)
+        layer[(a, b)] = dict(sorted(found.items()))
+    return Layer(values.size, layer)
 
 
 def pairs(parties: int) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from nposition.engine.bargaining import Point
-from nposition.engine.levels import relaxations, relaxed_zone
+from nposition.engine.levels import relaxations, relaxed_zones
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
 from nposition.errors import UsageError
@@ -53,8 +53,8 @@ def reach(
     if not in_zone and within:
         valuation = Valuation(space, case.parties)
         found, complete = relaxations(space, movable, within=within)
-        for relaxation in found:
-            bits = relaxed_zone(space, movable, relaxation.levels, within)
+        zones = relaxed_zones(space, movable, (r.levels for r in found), within)
+        for relaxation, bits in zip(found, zones, strict=True):
             index = best_package(valuation, bits)
             best = (
                 None

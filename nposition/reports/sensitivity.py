@@ -5,13 +5,16 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from nposition.engine.bargaining import bargain, disagreement
 from nposition.engine.space import Space
 from nposition.engine.utility import Valuation
 from nposition.model.case import Case
 from nposition.reports.results import Package, package_of
+
+if TYPE_CHECKING:
+    from nposition.engine.grid import Basis
 
 LOW, HIGH = 0.5, 1.5  # each weight is multiplied by a factor drawn uniformly from [LOW, HIGH]
 LISTED = 10
@@ -48,10 +51,15 @@ def sensitivity(
     preferences = [r for p in case.parties for r in p.preferences]
     counts: Counter[int] = Counter()
     none = 0
+    basis: int | Basis = bits
     for _ in range(runs):
         weights = {r.key: r.weight * rng.uniform(LOW, HIGH) for r in preferences}
         valuation = Valuation(space, case.parties, weights)
-        nash = bargain(valuation, bits, disagreement(case, space, valuation)).solutions["nash"]
+        if valuation.large and isinstance(basis, int):
+            from nposition.engine.grid import Basis  # numpy: large spaces only
+
+            basis = Basis(space, bits, keep=True)  # the same packages every run: batched once
+        nash = bargain(valuation, basis, disagreement(case, space, valuation)).solutions["nash"]
         if nash is None:
             none += 1
         else:
