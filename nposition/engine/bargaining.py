@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from nposition.engine.space import Space
 from nposition.engine.utility import GRAIN, Valuation
 from nposition.model.case import Case
+from nposition.model.record import Record
 
 if TYPE_CHECKING:
     from nposition.engine.grid import Basis
@@ -44,9 +44,8 @@ SOLUTIONS = tuple(Solution)
 MAX_LISTED = 200  # frontier packages listed in reports (all are counted)
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
-    """A package and every party's utility of it."""
+class Point(Record):
+    """A package and every party's utility of it (a frozen dataclass, cheap to define)."""
 
     index: int
     utilities: tuple[float, ...]
