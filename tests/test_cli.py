@@ -325,3 +325,25 @@ def test_check_file_typos_exit_2(cases: Path, tmp_path: Path, text: str, message
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert str(checks) in result.stderr
+
+
+def test_a_check_without_party_speaks_of_all_parties_together(cases: Path, tmp_path: Path) -> None:
+    """`unacceptable` without a party: no completion is acceptable to all of them at once, which
+    the report says, not "to every party" (the seller alone rejects a low price here)."""
+    checks = tmp_path / "checks.yaml"
+    checks.write_text("checks:\n  - {id: a, unacceptable: {package: {price: low}}}\n")
+    result = run(cases, "check", str(checks))
+    assert result.exit_code == 0, result.output
+    assert "not acceptable to all parties together" in result.output
+    assert "every party" not in result.output
+    checks.write_text("checks:\n  - {id: a, acceptable: {party: buyer, package: {price: low}}}\n")
+    assert run(cases, "check", str(checks)).exit_code == 0
+
+
+def test_the_verdict_under_by_names_who_concedes() -> None:
+    """With --by, the verdict's cheapest concession is the one by those parties alone."""
+    result = runner.invoke(app, ["analyze", "--by", "japan", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "The cheapest concession by japan alone is" in result.output
+    plain = runner.invoke(app, ["analyze", "--format", "json"])
+    assert "alone" not in plain.output.split('"verdict"')[1].split("\n")[0]

@@ -95,7 +95,7 @@ def analyze(
         conflicts=conflicts,
         concessions=found,
         complete=complete,
-        verdict=_verdict(case, space, zone, conflicts, found, cheapest, overlaps, complete),
+        verdict=_verdict(case, space, zone, conflicts, found, cheapest, overlaps, complete, by),
         solutions=solutions,
         sensitivity=(
             _sensitivity(case, space, basis, sensitivity_runs, seed, step)
@@ -354,8 +354,10 @@ def _verdict(
     cheapest: int,
     overlaps: list[IssueOverlap],
     complete: bool = True,
+    by: Sequence[str] = (),
 ) -> str:
     names = [p.name for p in case.parties]
+    alone = f" by {' and '.join(by)} alone" if by else ""  # --by: only their concessions count
     who = "the red lines of " + (" and ".join(names) if len(names) <= 2 else "every party")
     if zone.size:
         verb = "package satisfies" if zone.size == 1 else "packages satisfy"
@@ -376,13 +378,16 @@ def _verdict(
             more = f"; and {len(tied) - 3:,} more" if len(tied) > 3 else ""
             count = f"{len(tied):,}" if complete else f"at least {len(tied):,}"
             text += (
-                f". {count} concessions tie as the cheapest{'' if complete else ' found'} "
+                f". {count} concessions{alone} tie as the cheapest{'' if complete else ' found'} "
                 f"(cost {number(c.cost)}): "
                 f"{shown}{more}. The first in name order is used below: to {c.describe()}, "
                 "which opens "
             )
         else:
-            text += f". The cheapest concession is to {c.describe()} (cost {number(c.cost)}), which opens "
+            text += (
+                f". The cheapest concession{alone} is to {c.describe()} "
+                f"(cost {number(c.cost)}), which opens "
+            )
         text += f"{c.zone.size:,} package{'s' if c.zone.size != 1 else ''}"
         settled = common_options(case, space, cheapest)
         if settled:

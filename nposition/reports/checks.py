@@ -167,10 +167,13 @@ def _package(e: Expectation, case: Case, space: Space) -> Outcome:
         bits &= acceptable(space, p)
     completions = space.fixing(fixed).bit_count()
     count = bits.bit_count()
-    who = party or "every party"
+    # Without a party, acceptable means to all of them at once: in the zone of agreement.
+    who = party or "all parties together"
     found = f"{count:,} of {completions:,} completions acceptable to {who}"
     if e.kind is CheckKind.ACCEPTABLE:
         return Outcome(e, count > 0, f"acceptable to {who}", found)
+    if party is None:
+        return Outcome(e, count == 0, "not acceptable to all parties together", found)
     return Outcome(e, count == 0, f"unacceptable to {who}", found)
 
 
